@@ -1,0 +1,9 @@
+from django.urls import path
+
+from decision.core import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("about/", views.about, name="about"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,118 @@
+"""Fixtures shared by the whole suite: people who use the app, and a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's synchronous API runs an event loop in the test thread; Django refuses
+# database access from such a thread unless told that this is intended.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery-staple"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres_only`` run only when the suite runs on PostgreSQL."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("postgres_only") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(username: str, *, groups: tuple[str, ...] = (), **extra):
+        from django.contrib.auth.models import Group
+
+        user = django_user_model.objects.create_user(username=username, password=PASSWORD, **extra)
+        for name in groups:
+            user.groups.add(Group.objects.get_or_create(name=name)[0])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def surgeon(make_user):
+    return make_user("surgeon", groups=("surgeon",), first_name="Sam", last_name="Cutter")
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="chief", password=PASSWORD, email="chief@example.org"
+    )
+
+
+def find_chromium() -> str | None:
+    """The system Chromium: ``CHROMIUM_PATH``, else the usual names on PATH."""
+    explicit = os.environ.get("CHROMIUM_PATH")
+    if explicit:
+        return explicit if os.path.exists(explicit) else None
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless system Chromium driven by Playwright.
+
+    Without a browser the browser tests are skipped locally, but fail in CI (``CI`` set),
+    so that a CI run can never pass without having driven a real browser.
+    """
+    executable = find_chromium()
+    if executable is None:
+        message = "no Chromium found (install it, or set CHROMIUM_PATH)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {message}", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def log_in(page):
+    """Log in through the real login form."""
+
+    def log_in_as(user) -> None:
+        page.goto("/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+
+    return log_in_as

@@ -1,0 +1,46 @@
+import pytest
+from django.test import Client
+from django.urls import path
+
+from decision.urls import urlpatterns as real_urlpatterns
+
+pytestmark = pytest.mark.django_db
+
+
+def explode(request):
+    raise RuntimeError("boom")
+
+
+urlpatterns = [*real_urlpatterns, path("explode/", explode)]
+handler500 = "decision.core.views.server_error"
+
+
+@pytest.mark.urls(__name__)
+def test_a_server_error_shows_a_reference_and_no_traceback(surgeon):
+    client = Client(raise_request_exception=False)
+    client.force_login(surgeon)
+    response = client.get("/explode/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert response["X-Request-ID"] in body
+    assert "Traceback" not in body and "boom" not in body
+
+
+def test_unknown_pages_are_a_plain_404(client, surgeon):
+    client.force_login(surgeon)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Not found" in response.content.decode()
+
+
+def test_each_response_carries_a_request_id(client):
+    first = client.get("/healthz")["X-Request-ID"]
+    second = client.get("/healthz")["X-Request-ID"]
+    assert len(first) == 32 and first != second
+
+
+def test_a_safe_request_id_from_the_proxy_is_kept_and_an_unsafe_one_replaced(client):
+    kept = client.get("/healthz", HTTP_X_REQUEST_ID="proxy-1234abcd")
+    assert kept["X-Request-ID"] == "proxy-1234abcd"
+    replaced = client.get("/healthz", HTTP_X_REQUEST_ID="<script>\n")
+    assert replaced["X-Request-ID"] != "<script>\n"

@@ -1,0 +1,66 @@
+"""The settings module, loaded in a fresh process with a given environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "x" * 20 + "-production-secret-key-of-sufficient-length-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "crlm.example.org",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://crlm.example.org",
+}
+
+
+def manage(*args: str, **environ: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **environ},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    environ = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
+    result = manage("check", **environ)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    environ = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_ALLOWED_HOSTS"}
+    result = manage("check", **environ)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_a_mistyped_debug_value_stops_start_up():
+    result = manage("check", DJANGO_DEBUG="ture")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false" in result.stderr
+
+
+def test_the_documented_production_settings_pass_the_deployment_checklist():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("variable", ["DJANGO_SECURE_HSTS_SECONDS", "DATABASE_CONN_MAX_AGE"])
+def test_numeric_settings_refuse_words(variable):
+    result = manage("check", **{variable: "forever"})
+    assert result.returncode != 0
+    assert f"{variable} must be a whole number" in result.stderr
+
+
+def test_development_defaults_need_no_configuration():
+    result = manage("check")
+    assert result.returncode == 0, result.stderr
