@@ -1,7 +1,9 @@
 # Two commands: `make run` (set up and serve on SQLite) and `make test` (the whole suite).
 # Override the interpreter with `make run PYTHON=/path/to/python3.12`.
 
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null 2>&1 && { echo $$p; break; }; done)
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; exit; }; \
+	done; command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
