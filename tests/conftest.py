@@ -116,3 +116,30 @@ def log_in(page):
         page.get_by_role("button", name="Log in").click()
 
     return log_in_as
+
+
+@pytest.fixture
+def board_member(make_user):
+    return make_user("boardmember", groups=("tumor_board",), first_name="Bea", last_name="Board")
+
+
+@pytest.fixture
+def auditor(make_user):
+    return make_user("auditor", groups=("auditor",))
+
+
+@pytest.fixture
+def no_role_user(make_user):
+    return make_user("visitor")
+
+
+@pytest.fixture
+def surgeon_client(client, surgeon):
+    client.force_login(surgeon)
+    return client
+
+
+def on_postgresql() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"

@@ -10,15 +10,30 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from decision import rules
+from decision.clinic import selectors as clinic_selectors
+from decision.core import roles
+
 logger = logging.getLogger(__name__)
 
 
+@never_cache
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html")
+    recent = []
+    if roles.can_read_clinical(request.user):
+        recent = clinic_selectors.assessments_recent(author=request.user, limit=10)
+    return render(request, "core/dashboard.html", {"recent_assessments": recent})
 
 
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/about.html")
+    context = {
+        "intended_use": rules.INTENDED_USE,
+        "ruleset": rules.RULESET,
+        "sources": rules.SOURCES.values(),
+        "survival_rows": rules.knowledge.SURVIVAL_ROWS,
+        "cohort": rules.FONG_1999_COHORT,
+    }
+    return render(request, "core/about.html", context)
 
 
 @login_not_required

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from decision.core.immutable import ImmutableModel
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(ImmutableModel):
+    """One thing that happened, who did it, from where; hash-chained to the event before.
+
+    ``payload`` never holds names, MRNs or dates of birth: only ids, codes and counts.
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=32, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    patient_id = models.UUIDField(null=True, blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-sequence"]
+        indexes = [
+            models.Index(fields=["action", "-sequence"], name="audit_action_idx"),
+            models.Index(fields=["actor", "-sequence"], name="audit_actor_idx"),
+            models.Index(fields=["patient_id", "-sequence"], name="audit_patient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action}"
+
+    def hashed_content(self) -> dict[str, object]:
+        """Everything the event's hash covers, as a JSON-shaped mapping."""
+        return {
+            "sequence": self.sequence,
+            "occurred_at": self.occurred_at.isoformat(),
+            "actor": self.actor_id,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "patient_id": str(self.patient_id) if self.patient_id else None,
+            "client_address": self.client_address,
+            "request_id": self.request_id,
+            "payload": self.payload,
+            "previous_hash": self.previous_hash,
+        }

@@ -1,0 +1,93 @@
+"""Writing audit events. Every event is appended in the caller's transaction."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from decision.audit.models import GENESIS_HASH, AuditEvent
+from decision.core.hashing import sha256_hex
+from decision.core.middleware import current_request_id
+
+logger = logging.getLogger(__name__)
+
+# Any constant works; it only has to be the same for every writer of the audit chain.
+_CHAIN_LOCK_KEY = 0x43524C4D  # "CRLM"
+
+# Keys that must never reach an audit payload (names, MRNs, dates of birth).
+_FORBIDDEN_PAYLOAD_KEYS = frozenset(
+    {"mrn", "family_name", "given_name", "name", "date_of_birth", "password", "search"}
+)
+
+
+def _lock_chain() -> None:
+    """Serialise appends so that each event links to the one committed before it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    # SQLite: transactions begin IMMEDIATE (see settings), which already serialises writers.
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    """The client's IP address in its canonical text form (as the database returns it)."""
+    if request is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+    except ValueError:
+        return None
+
+
+def audit_event_record(
+    *,
+    action: str,
+    actor: AbstractBaseUser | None,
+    request: HttpRequest | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    patient_id: object = None,
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the audit chain, inside the caller's transaction.
+
+    Must be called inside ``transaction.atomic`` so that the event and the action it
+    records are committed or rolled back together.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit events must be written inside the action's transaction")
+    payload = dict(payload or {})
+    forbidden = _FORBIDDEN_PAYLOAD_KEYS & payload.keys()
+    if forbidden:
+        raise ValueError(f"audit payloads must not hold {', '.join(sorted(forbidden))}")
+    _lock_chain()
+    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    sequence, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    event = AuditEvent(
+        sequence=sequence,
+        occurred_at=timezone.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id) if object_id else "",
+        patient_id=patient_id,
+        client_address=client_address(request),
+        request_id=current_request_id.get() if request is not None else "",
+        payload=payload,
+        previous_hash=previous_hash,
+    )
+    event.hash = sha256_hex(event.hashed_content())
+    event.save()
+    logger.info("audit %s %s %s", action, object_type, event.object_id)
+    return event
+
+
+def atomic_audit_event_record(**kwargs: Any) -> AuditEvent:
+    """``audit_event_record`` in a transaction of its own (for events with no other write)."""
+    with transaction.atomic():
+        return audit_event_record(**kwargs)

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Upper
+
+from decision.core.hashing import sha256_hex
+from decision.core.immutable import ImmutableModel, ImmutableQuerySet
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Patient(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    mrn = models.CharField("MRN", max_length=32, unique=True)
+    family_name = models.CharField(max_length=100)
+    given_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=8, choices=Sex.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "mrn"]
+        constraints = [
+            models.UniqueConstraint(Upper("mrn"), name="patient_mrn_unique_any_case"),
+        ]
+        indexes = [
+            models.Index(Upper("family_name"), Upper("given_name"), name="patient_name_upper_idx"),
+            models.Index(fields=["family_name", "given_name", "mrn"], name="patient_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
+
+
+class AssessmentQuerySet(ImmutableQuerySet):
+    def current(self) -> AssessmentQuerySet:
+        """Assessments that no later assessment supersedes."""
+        return self.filter(superseded_by__isnull=True)
+
+
+class Assessment(ImmutableModel):
+    """One encounter's findings and the result computed from them, written once.
+
+    A correction is a new assessment that ``supersedes`` this one, with a reason.
+    ``content_hash`` covers everything stored here (see ``hashed_content``).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="assessments")
+    encounter_date = models.DateField()
+    findings = models.JSONField()
+    result = models.JSONField()
+    ruleset_id = models.CharField(max_length=32)
+    ruleset_version = models.CharField(max_length=32)
+    # Copied from ``result`` (and checked against it by verify_audit) so that lists can be
+    # filtered and sorted by them in the database.
+    recommendation_code = models.CharField(max_length=48)
+    intent = models.CharField(max_length=16)
+    risk_group = models.CharField(max_length=16)
+    score_min = models.PositiveSmallIntegerField()
+    score_max = models.PositiveSmallIntegerField()
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    supersede_reason = models.TextField(blank=True)
+    idempotency_key = models.UUIDField(unique=True)
+    content_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    is_synthetic = models.BooleanField(default=False)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(supersedes__isnull=True, supersede_reason="")
+                    | (models.Q(supersedes__isnull=False) & ~models.Q(supersede_reason=""))
+                ),
+                name="assessment_correction_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "-created_at"], name="assessment_patient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Assessment {self.id} ({self.recommendation_code})"
+
+    def hashed_content(self) -> dict[str, object]:
+        """Everything the content hash covers, as a JSON-shaped mapping."""
+        return {
+            "id": str(self.id),
+            "patient": str(self.patient_id),
+            "encounter_date": self.encounter_date.isoformat(),
+            "findings": self.findings,
+            "result": self.result,
+            "ruleset": {"id": self.ruleset_id, "version": self.ruleset_version},
+            "supersedes": str(self.supersedes_id) if self.supersedes_id else None,
+            "supersede_reason": self.supersede_reason,
+            "idempotency_key": str(self.idempotency_key),
+            "created_by": self.created_by_id,
+            "created_at": self.created_at.isoformat(),
+            "is_synthetic": self.is_synthetic,
+        }
+
+    def compute_content_hash(self) -> str:
+        return sha256_hex(self.hashed_content())
+
+    @property
+    def score_text(self) -> str:
+        """The score, or its range with an en dash when findings are unknown."""
+        if self.score_min == self.score_max:
+            return str(self.score_min)
+        return f"{self.score_min}–{self.score_max}"

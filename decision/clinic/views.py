@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from decision import rules
+from decision.clinic import access, presenters, selectors, services
+from decision.clinic.forms import (
+    AssessmentForm,
+    CorrectionForm,
+    PatientForm,
+    PatientSearchForm,
+)
+from decision.clinic.models import Assessment, Patient
+
+SEARCH_SESSION_KEY = "patient_search"
+PATIENTS_PER_PAGE = 25
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def patient_list(request: HttpRequest) -> HttpResponse:
+    """Patients, searchable by MRN or name. The search is posted and kept in the session,
+    so no patient data ever appears in a URL."""
+    access.require_clinical_reader(request)
+    if request.method == "POST":
+        form = PatientSearchForm(request.POST)
+        query = form.cleaned_data["query"] if form.is_valid() else ""
+        request.session[SEARCH_SESSION_KEY] = query.strip()
+        return redirect("patient_list")
+    query = request.session.get(SEARCH_SESSION_KEY, "")
+    page = Paginator(selectors.patient_search(query), PATIENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {"form": PatientSearchForm(initial={"query": query}), "query": query, "page": page}
+    return render(request, "clinic/patient_list.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def patient_create(request: HttpRequest) -> HttpResponse:
+    access.require_clinical_writer(request)
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = services.patient_create(
+                author=request.user, request=request, **form.cleaned_data
+            )
+        except IntegrityError:
+            form.add_error("mrn", "A patient with this MRN is already registered.")
+        else:
+            messages.success(request, "Patient registered.")
+            return redirect("patient_detail", patient_id=patient.pk)
+    return render(request, "clinic/patient_form.html", {"form": form})
+
+
+@never_cache
+def patient_detail(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    patient = access.patient_for_user(request, patient_id)
+    history = selectors.patient_assessment_history(patient)
+    return render(request, "clinic/patient_detail.html", {"patient": patient, "history": history})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def assessment_create(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    access.require_clinical_writer(request)
+    patient = access.patient_for_user(request, patient_id)
+    initial = {"encounter_date": timezone.localdate(), "idempotency_key": uuid.uuid4()}
+    form = AssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_assessment(request, form, patient=patient)
+        if saved is not None:
+            return redirect("assessment_detail", assessment_id=saved.pk)
+    context = {"form": form, "patient": patient}
+    return render(request, "clinic/assessment_form.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def assessment_correct(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    access.require_clinical_writer(request)
+    original = access.assessment_for_user(request, assessment_id)
+    if hasattr(original, "superseded_by"):
+        messages.info(request, "This assessment was already corrected; this is the newer one.")
+        return redirect("assessment_detail", assessment_id=original.superseded_by.pk)
+    initial = AssessmentForm.initial_from_findings(
+        original.findings, encounter_date=original.encounter_date, idempotency_key=uuid.uuid4()
+    )
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_assessment(request, form, patient=original.patient, supersedes=original)
+        if saved is not None:
+            return redirect("assessment_detail", assessment_id=saved.pk)
+    context = {"form": form, "patient": original.patient, "original": original}
+    return render(request, "clinic/assessment_form.html", context)
+
+
+def _save_assessment(
+    request: HttpRequest,
+    form: AssessmentForm,
+    *,
+    patient: Patient,
+    supersedes: Assessment | None = None,
+) -> Assessment | None:
+    """Run the assessment service for a valid form; on refusal put the reason on the form."""
+    try:
+        return services.assessment_create(
+            author=request.user,
+            patient=patient,
+            encounter_date=form.cleaned_data["encounter_date"],
+            findings=form.findings,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            supersedes=supersedes,
+            supersede_reason=form.cleaned_data.get("supersede_reason", ""),
+            request=request,
+        )
+    except rules.FindingsInvalid as invalid:
+        for name, problems in invalid.errors.items():
+            form.add_error(name if name in form.fields else None, problems)
+    except services.AssessmentConflict as conflict:
+        form.add_error(None, str(conflict))
+    return None
+
+
+@never_cache
+def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    assessment = access.assessment_for_user(request, assessment_id)
+    result = assessment.result
+    context = {
+        "assessment": assessment,
+        "patient": assessment.patient,
+        "result": result,
+        "findings": presenters.finding_rows(assessment.findings),
+        "criteria": presenters.criterion_rows(result),
+        "score_text": presenters.score_text(result),
+        "missing_findings": presenters.missing_findings(result),
+        "chart": presenters.survival_chart(result),
+        "trace": presenters.trace_rows(result),
+        "sources": presenters.sources_list(result),
+        "intent_label": presenters.INTENT_LABELS.get(result["recommendation"]["intent"]),
+        "risk_group_label": presenters.RISK_GROUP_LABELS.get(result["fong_crs"]["risk_group"]),
+        "reevaluation": presenters.reevaluate(
+            assessment.findings, result, as_of=assessment.encounter_date
+        ),
+        "intended_use": rules.INTENDED_USE,
+        "cohort": rules.FONG_1999_COHORT,
+    }
+    return render(request, "clinic/assessment_detail.html", context)

@@ -1,0 +1,94 @@
+"""Builders for test data, going through the real services."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import date
+from typing import Any
+
+from decision.clinic import services
+
+_mrn = itertools.count(1000)
+
+# Spec section 8, example 1: synchronous, fit, liver-only, resectable, primary in place,
+# N+, 3 tumours, largest 6 cm, CEA 250.
+EXAMPLE_1_FINDINGS: dict[str, Any] = {
+    "fit_for_surgery": True,
+    "symptomatic_primary": False,
+    "primary_resected": False,
+    "primary_resection_date": None,
+    "primary_node_positive": True,
+    "liver_metastases_diagnosis_date": "2026-10-01",
+    "liver_tumor_count": 3,
+    "largest_liver_tumor_cm": 6.0,
+    "cea_ng_ml": 250.0,
+    "portal_lymph_nodes": False,
+    "carcinomatosis": False,
+    "lung_metastases": False,
+    "other_extrahepatic_metastases": False,
+    "staging_complete": True,
+    "liver_resectability": "resectable",
+}
+
+# Spec section 8, example 3: primary resected 2023-03-10, liver metastases 2024-03-10
+# (exactly 12 months), N0, one tumour of 5.0 cm, CEA 200, unresectable.
+EXAMPLE_3_FINDINGS: dict[str, Any] = {
+    **EXAMPLE_1_FINDINGS,
+    "primary_resected": True,
+    "primary_resection_date": "2023-03-10",
+    "liver_metastases_diagnosis_date": "2024-03-10",
+    "primary_node_positive": False,
+    "liver_tumor_count": 1,
+    "largest_liver_tumor_cm": 5.0,
+    "cea_ng_ml": 200.0,
+    "liver_resectability": "unresectable",
+}
+
+# The web form's answers for example 1.
+EXAMPLE_1_FORM: dict[str, str] = {
+    "encounter_date": "2026-11-20",
+    "fit_for_surgery": "yes",
+    "symptomatic_primary": "no",
+    "primary_resected": "no",
+    "primary_resection_date": "",
+    "primary_node_positive": "yes",
+    "liver_metastases_diagnosis_date": "2026-10-01",
+    "liver_tumor_count": "3",
+    "largest_liver_tumor_cm": "6",
+    "cea_ng_ml": "250",
+    "staging_complete": "yes",
+    "liver_resectability": "resectable",
+}
+
+
+def make_patient(author, **fields: Any):
+    values = {
+        "mrn": f"MRN{next(_mrn)}",
+        "family_name": "Rivera",
+        "given_name": "Ana",
+        "date_of_birth": date(1958, 4, 12),
+        "sex": "female",
+        **fields,
+    }
+    return services.patient_create(author=author, **values)
+
+
+def make_assessment(
+    patient,
+    author,
+    *,
+    findings: dict[str, Any] | None = None,
+    encounter_date: date = date(2026, 11, 20),
+    supersedes=None,
+    supersede_reason: str = "",
+):
+    return services.assessment_create(
+        author=author,
+        patient=patient,
+        encounter_date=encounter_date,
+        findings=dict(findings or EXAMPLE_1_FINDINGS),
+        idempotency_key=uuid.uuid4(),
+        supersedes=supersedes,
+        supersede_reason=supersede_reason,
+    )
