@@ -22,6 +22,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Production hashes passwords deliberately slowly; tests need not."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres_only`` run only when the suite runs on PostgreSQL."""
     from django.conf import settings
@@ -143,3 +149,9 @@ def on_postgresql() -> bool:
     from django.db import connection
 
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def board_client(client, board_member):
+    client.force_login(board_member)
+    return client

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from decision.core.hashing import sha256_hex
 from decision.core.immutable import ImmutableModel
 
 GENESIS_HASH = "0" * 64
@@ -43,6 +44,9 @@ class AuditEvent(ImmutableModel):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action}"
+
+    def compute_hash(self) -> str:
+        return sha256_hex(self.hashed_content())
 
     def hashed_content(self) -> dict[str, object]:
         """Everything the event's hash covers, as a JSON-shaped mapping."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Any
 
@@ -12,8 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from decision.audit.models import GENESIS_HASH, AuditEvent
-from decision.core.hashing import sha256_hex
-from decision.core.middleware import current_request_id
+from decision.core.requests import client_ip_address, current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +34,7 @@ def _lock_chain() -> None:
 
 def client_address(request: HttpRequest | None) -> str | None:
     """The client's IP address in its canonical text form (as the database returns it)."""
-    if request is None:
-        return None
-    try:
-        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
-    except ValueError:
-        return None
+    return None if request is None else client_ip_address(request)
 
 
 def audit_event_record(
@@ -81,7 +74,7 @@ def audit_event_record(
         payload=payload,
         previous_hash=previous_hash,
     )
-    event.hash = sha256_hex(event.hashed_content())
+    event.hash = event.compute_hash()
     event.save()
     logger.info("audit %s %s %s", action, object_type, event.object_id)
     return event
@@ -91,3 +84,24 @@ def atomic_audit_event_record(**kwargs: Any) -> AuditEvent:
     """``audit_event_record`` in a transaction of its own (for events with no other write)."""
     with transaction.atomic():
         return audit_event_record(**kwargs)
+
+
+def audit_view_record(
+    *,
+    request: HttpRequest,
+    action: str,
+    object_type: str,
+    object_id: object,
+    patient_id: object = None,
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record that the requesting user looked at something (a read is an event too)."""
+    return atomic_audit_event_record(
+        action=action,
+        actor=request.user,
+        request=request,
+        object_type=object_type,
+        object_id=object_id,
+        patient_id=patient_id,
+        payload=payload,
+    )

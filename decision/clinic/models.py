@@ -102,6 +102,15 @@ class Assessment(ImmutableModel):
         ]
         indexes = [
             models.Index(fields=["patient", "-created_at"], name="assessment_patient_idx"),
+            # The board queue: oldest first, and each of its filters in that order.
+            models.Index(fields=["created_at", "id"], name="assessment_created_idx"),
+            models.Index(
+                fields=["recommendation_code", "created_at", "id"], name="assessment_code_idx"
+            ),
+            models.Index(fields=["risk_group", "created_at", "id"], name="assessment_risk_idx"),
+            models.Index(fields=["intent", "created_at", "id"], name="assessment_intent_idx"),
+            models.Index(fields=["created_by", "created_at", "id"], name="assessment_author_idx"),
+            models.Index(fields=["encounter_date"], name="assessment_encounter_idx"),
         ]
 
     def __str__(self) -> str:
@@ -126,6 +135,23 @@ class Assessment(ImmutableModel):
 
     def compute_content_hash(self) -> str:
         return sha256_hex(self.hashed_content())
+
+    def consistency_problem(self) -> str | None:
+        """Why the columns copied from ``result`` disagree with it, if they do."""
+        crs = self.result["fong_crs"]
+        copied = {
+            "recommendation_code": self.result["recommendation"]["code"],
+            "intent": self.result["recommendation"]["intent"],
+            "risk_group": crs["risk_group"],
+            "score_min": crs["score_min"],
+            "score_max": crs["score_max"],
+            "ruleset_id": self.result["ruleset"]["id"],
+            "ruleset_version": self.result["ruleset"]["version"],
+        }
+        for field, value in copied.items():
+            if getattr(self, field) != value:
+                return f"{field} does not match the stored result"
+        return None
 
     @property
     def score_text(self) -> str:

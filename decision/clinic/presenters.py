@@ -161,9 +161,11 @@ def score_text(result: dict[str, Any]) -> str:
     return f"{crs['score_min']}–{crs['score_max']}"
 
 
-def bar_chart(rows: list[tuple[str, float, str | None, str]], *, title: str) -> BarChart:
+def bar_chart(
+    rows: list[tuple[str, float, str | None, str]], *, title: str, label_width: int = 190
+) -> BarChart:
     """Geometry of a horizontal bar chart of percentages (0–100), drawn as inline SVG."""
-    label_width, bar_area, row_height, top = 190, 330, 30, 8
+    bar_area, row_height, top = 330, 30, 8
     bars = []
     for index, (label, percent, remark, source) in enumerate(rows):
         y = top + index * row_height
@@ -232,6 +234,29 @@ def trace_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def assessment_context(assessment: Any) -> dict[str, Any]:
+    """Everything the assessment page shows (``includes/assessment_body.html``), built from
+    the stored assessment; shared by the assessment page and the board's case view."""
+    result = assessment.result
+    return {
+        "assessment": assessment,
+        "patient": assessment.patient,
+        "result": result,
+        "findings": finding_rows(assessment.findings),
+        "criteria": criterion_rows(result),
+        "score_text": score_text(result),
+        "missing_findings": missing_findings(result),
+        "chart": survival_chart(result),
+        "trace": trace_rows(result),
+        "sources": sources_list(result),
+        "intent_label": INTENT_LABELS.get(result["recommendation"]["intent"]),
+        "risk_group_label": RISK_GROUP_LABELS.get(result["fong_crs"]["risk_group"]),
+        "reevaluation": reevaluate(assessment.findings, result, as_of=assessment.encounter_date),
+        "intended_use": rules.INTENDED_USE,
+        "cohort": rules.FONG_1999_COHORT,
+    }
 
 
 @dataclass(frozen=True)

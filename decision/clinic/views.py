@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from decision import rules
+from decision.audit.services import audit_view_record
 from decision.clinic import access, presenters, selectors, services
 from decision.clinic.forms import (
     AssessmentForm,
@@ -40,6 +41,13 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.patient_search(query), PATIENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    audit_view_record(
+        request=request,
+        action="patient.list_viewed",
+        object_type="patient",
+        object_id="",
+        payload={"searched": bool(query), "page": page.number, "shown": len(page.object_list)},
+    )
     context = {"form": PatientSearchForm(initial={"query": query}), "query": query, "page": page}
     return render(request, "clinic/patient_list.html", context)
 
@@ -66,6 +74,13 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 def patient_detail(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = access.patient_for_user(request, patient_id)
     history = selectors.patient_assessment_history(patient)
+    audit_view_record(
+        request=request,
+        action="patient.viewed",
+        object_type="patient",
+        object_id=patient.pk,
+        patient_id=patient.pk,
+    )
     return render(request, "clinic/patient_detail.html", {"patient": patient, "history": history})
 
 
@@ -134,24 +149,12 @@ def _save_assessment(
 @never_cache
 def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     assessment = access.assessment_for_user(request, assessment_id)
-    result = assessment.result
-    context = {
-        "assessment": assessment,
-        "patient": assessment.patient,
-        "result": result,
-        "findings": presenters.finding_rows(assessment.findings),
-        "criteria": presenters.criterion_rows(result),
-        "score_text": presenters.score_text(result),
-        "missing_findings": presenters.missing_findings(result),
-        "chart": presenters.survival_chart(result),
-        "trace": presenters.trace_rows(result),
-        "sources": presenters.sources_list(result),
-        "intent_label": presenters.INTENT_LABELS.get(result["recommendation"]["intent"]),
-        "risk_group_label": presenters.RISK_GROUP_LABELS.get(result["fong_crs"]["risk_group"]),
-        "reevaluation": presenters.reevaluate(
-            assessment.findings, result, as_of=assessment.encounter_date
-        ),
-        "intended_use": rules.INTENDED_USE,
-        "cohort": rules.FONG_1999_COHORT,
-    }
+    audit_view_record(
+        request=request,
+        action="assessment.viewed",
+        object_type="assessment",
+        object_id=assessment.pk,
+        patient_id=assessment.patient_id,
+    )
+    context = presenters.assessment_context(assessment)
     return render(request, "clinic/assessment_detail.html", context)

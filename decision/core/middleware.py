@@ -1,43 +1,67 @@
-"""Request ids: one per request, in the response header and on every log line."""
+"""Request-wide behaviour: session limits and private responses."""
 
 from __future__ import annotations
 
-import logging
-import re
-import uuid
+import time
 from collections.abc import Callable
-from contextvars import ContextVar
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-current_request_id: ContextVar[str] = ContextVar("current_request_id", default="-")
+SESSION_STARTED_KEY = "auth_started_at"
+SESSION_SEEN_KEY = "auth_last_seen_at"
+# Seconds between refreshes of the idle clock, so an active user's session row is not
+# rewritten on every request.
+_SEEN_REFRESH_SECONDS = 60
 
-# A proxy's id is kept only if it is short and harmless to log.
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
-
-class RequestIdMiddleware:
-    """Give each request an id (or keep a safe ``X-Request-ID`` from the proxy)."""
+class SessionLimitsMiddleware:
+    """Log out after ``SESSION_IDLE_TIMEOUT`` without a request, and in any case
+    ``SESSION_ABSOLUTE_LIMIT`` after login; the user is sent to log in again."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
-        token = current_request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request_id.reset(token)
-        response["X-Request-ID"] = request_id
+        if request.user.is_authenticated:
+            expired = self._expired_because(request)
+            if expired:
+                request.session_expired_reason = expired
+                logout(request)
+                messages.info(request, "Your session has ended; please log in again.")
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+    def _expired_because(self, request: HttpRequest) -> str | None:
+        now = time.time()
+        session = request.session
+        started = session.setdefault(SESSION_STARTED_KEY, now)
+        seen = session.get(SESSION_SEEN_KEY, started)
+        if now - started > settings.SESSION_ABSOLUTE_LIMIT.total_seconds():
+            return "absolute_limit"
+        if now - seen > settings.SESSION_IDLE_TIMEOUT.total_seconds():
+            return "idle_timeout"
+        if now - seen > _SEEN_REFRESH_SECONDS or SESSION_SEEN_KEY not in session:
+            session[SESSION_SEEN_KEY] = now
+        return None
+
+
+class PrivateResponseMiddleware:
+    """Responses to logged-in users may show patient data: no browser or proxy may keep
+    them. Every response also refuses the browser features the app never uses."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+        response.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+        )
         return response
-
-
-class RequestIdLogFilter(logging.Filter):
-    """Add ``request_id`` to every log record (``-`` outside a request)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id.get()
-        return True

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.contrib.auth.views import LoginView
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -15,6 +17,18 @@ from decision.clinic import selectors as clinic_selectors
 from decision.core import roles
 
 logger = logging.getLogger(__name__)
+
+
+_login_view = LoginView.as_view(redirect_authenticated_user=True)
+
+
+@login_not_required
+def login(request: HttpRequest) -> HttpResponse:
+    """Django's login page; a login attempt and its audit event share one transaction."""
+    if request.method == "POST":
+        with transaction.atomic():
+            return _login_view(request)
+    return _login_view(request)
 
 
 @never_cache
@@ -49,6 +63,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.warning("Health check: database unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_not_required
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """Shown instead of the login page while a user name and address are locked out."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
 @login_not_required

@@ -1,0 +1,36 @@
+"""The audit log's action codes and how each reads to a person."""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, str] = {
+    "auth.login": "Logged in",
+    "auth.logout": "Logged out",
+    "auth.login_failed": "Failed login",
+    "auth.locked_out": "Login locked out after repeated failures",
+    "auth.session_expired": "Session ended by time limit",
+    "patient.created": "Registered a patient",
+    "patient.viewed": "Opened a patient record",
+    "patient.list_viewed": "Listed or searched patients",
+    "assessment.created": "Recorded an assessment",
+    "assessment.viewed": "Opened an assessment",
+    "assessment.superseded": "Assessment superseded by a correction",
+    "board.meeting_created": "Created a tumor-board meeting",
+    "board.case_added": "Put a case on a meeting agenda",
+    "board.case_moved": "Reordered a meeting agenda",
+    "board.case_removed": "Took a case off a meeting agenda",
+    "board.attendance_recorded": "Recorded meeting attendance",
+    "board.decision_recorded": "Recorded a tumor-board decision",
+    "board.decision_amended": "Amended a tumor-board decision",
+    "board.case_viewed": "Opened a tumor-board case",
+    "board.queue_viewed": "Opened the tumor-board queue",
+    "board.meeting_viewed": "Opened a tumor-board meeting",
+    "board.handout_viewed": "Opened a meeting handout",
+    "board.decisions_exported": "Exported tumor-board decisions",
+    "board.concordance_viewed": "Opened the concordance report",
+    "audit.log_viewed": "Read the audit log",
+}
+
+
+def action_label(code: str) -> str:
+    """The readable text of an action code (the code itself when it is not registered)."""
+    return ACTIONS.get(code, code)

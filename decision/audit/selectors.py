@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.db.models import QuerySet
+
+from decision.audit.forms import day_end, day_start
+from decision.audit.models import AuditEvent
+
+
+def _patient_id_for(reference: str) -> uuid.UUID | None:
+    """A patient id from an MRN (any case) or from the id itself; None if unknown."""
+    from decision.clinic.models import Patient
+
+    try:
+        return uuid.UUID(reference)
+    except ValueError:
+        pass
+    return Patient.objects.filter(mrn__iexact=reference).values_list("pk", flat=True).first()
+
+
+def audit_events_filtered(
+    *,
+    username: str = "",
+    action: str = "",
+    patient: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Audit events, newest first, narrowed by whichever filters are given."""
+    events = AuditEvent.objects.select_related("actor").order_by("-sequence")
+    if username:
+        events = events.filter(actor__username=username)
+    if action:
+        events = events.filter(action=action)
+    if patient:
+        patient_id = _patient_id_for(patient)
+        events = events.filter(patient_id=patient_id) if patient_id else events.none()
+    if date_from:
+        events = events.filter(occurred_at__gte=day_start(date_from))
+    if date_to:
+        events = events.filter(occurred_at__lte=day_end(date_to))
+    return events
