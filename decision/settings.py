@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "decision.core",
     "decision.audit",
     "decision.clinic",
+    "decision.board",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from decision.core import views as core_views
 urlpatterns = [
     path("", include("decision.core.urls")),
     path("", include("decision.clinic.urls")),
+    path("", include("decision.board.urls")),
     path("", include("decision.audit.urls")),
     path("login/", core_views.login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

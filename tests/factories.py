@@ -92,3 +92,44 @@ def make_assessment(
         supersedes=supersedes,
         supersede_reason=supersede_reason,
     )
+
+
+def make_meeting(organiser, *, meeting_date: date | None = None, title: str = "Liver tumor board"):
+    """A meeting a week from today (so that cases can still be put on its agenda)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from decision.board import services as board_services
+
+    return board_services.meeting_create(
+        organiser=organiser,
+        meeting_date=meeting_date or timezone.localdate() + timedelta(days=7),
+        title=title,
+    )
+
+
+def make_decision(
+    assessment,
+    recorder,
+    *,
+    outcome: str = "agree",
+    plan: str = "",
+    rationale: str = "",
+    meeting=None,
+    supersedes=None,
+    supersede_reason: str = "",
+):
+    from decision.board import services as board_services
+
+    return board_services.board_decision_record(
+        recorder=recorder,
+        assessment=assessment,
+        outcome=outcome,
+        plan=plan,
+        rationale=rationale,
+        meeting=meeting,
+        idempotency_key=uuid.uuid4(),
+        supersedes=supersedes,
+        supersede_reason=supersede_reason,
+    )

@@ -1,0 +1,158 @@
+"""The queue: each patient's latest assessment awaiting a board decision, oldest first."""
+
+from datetime import date
+
+import pytest
+
+from tests.factories import (
+    EXAMPLE_1_FINDINGS,
+    EXAMPLE_3_FINDINGS,
+    make_assessment,
+    make_decision,
+    make_meeting,
+    make_patient,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOT_FIT = {**EXAMPLE_1_FINDINGS, "fit_for_surgery": False}
+
+
+def listed(client, query: str = "") -> list:
+    response = client.get(f"/board/{query}")
+    assert response.status_code == 200
+    return [row.assessment for row in response.context["rows"]]
+
+
+def test_the_queue_lists_each_patient_s_latest_assessment_without_a_decision_oldest_first(
+    board_client, surgeon, board_member
+):
+    waiting_first = make_assessment(make_patient(surgeon, family_name="First"), surgeon)
+    corrected_patient = make_patient(surgeon, family_name="Corrected")
+    original = make_assessment(corrected_patient, surgeon)
+    decided = make_assessment(make_patient(surgeon, family_name="Decided"), surgeon)
+    make_decision(decided, board_member)
+    revisited = make_patient(surgeon, family_name="Revisited")
+    make_assessment(revisited, surgeon, encounter_date=date(2026, 11, 2))
+    correction = make_assessment(
+        corrected_patient, surgeon, supersedes=original, supersede_reason="CEA re-measured"
+    )
+    later_encounter = make_assessment(revisited, surgeon, encounter_date=date(2026, 11, 20))
+
+    assert listed(board_client) == [waiting_first, correction, later_encounter]
+
+
+def test_a_decided_case_leaves_the_queue_even_after_an_amendment(
+    board_client, surgeon, board_member
+):
+    assessment = make_assessment(make_patient(surgeon), surgeon)
+    first = make_decision(assessment, board_member)
+    make_decision(
+        assessment,
+        board_member,
+        outcome="defer",
+        plan="Repeat imaging",
+        supersedes=first,
+        supersede_reason="New scan",
+    )
+    assert listed(board_client) == []
+
+
+def test_the_queue_filters_by_recommendation_risk_group_and_intent(board_client, surgeon):
+    resect = make_assessment(make_patient(surgeon), surgeon)
+    hai = make_assessment(make_patient(surgeon), surgeon, findings=EXAMPLE_3_FINDINGS)
+    not_fit = make_assessment(make_patient(surgeon), surgeon, findings=NOT_FIT)
+
+    assert listed(board_client, "?recommendation=HAI_FOR_UNRESECTABLE") == [hai]
+    # Spec examples 1 and 5 score 5 (high); example 3 scores 0 (low).
+    assert listed(board_client, "?risk_group=high") == [resect, not_fit]
+    assert listed(board_client, "?risk_group=low") == [hai]
+    assert listed(board_client, "?intent=non_operative") == [not_fit]
+    assert listed(board_client, "?intent=curative&risk_group=high") == [resect]
+
+
+def test_the_queue_filters_by_encounter_date_range_both_ends_included(board_client, surgeon):
+    early = make_assessment(make_patient(surgeon), surgeon, encounter_date=date(2026, 10, 5))
+    middle = make_assessment(make_patient(surgeon), surgeon, encounter_date=date(2026, 11, 1))
+    late = make_assessment(make_patient(surgeon), surgeon, encounter_date=date(2026, 11, 20))
+
+    assert listed(board_client, "?date_from=2026-11-01") == [middle, late]
+    assert listed(board_client, "?date_to=2026-11-01") == [early, middle]
+    assert listed(board_client, "?date_from=2026-10-06&date_to=2026-11-19") == [middle]
+
+
+def test_the_queue_filters_by_surgeon(board_client, surgeon, make_user):
+    colleague = make_user("colleague", groups=("surgeon",), last_name="Colleague")
+    mine = make_assessment(make_patient(surgeon), surgeon)
+    theirs = make_assessment(make_patient(colleague), colleague)
+
+    assert listed(board_client, f"?surgeon={colleague.pk}") == [theirs]
+    assert listed(board_client, f"?surgeon={surgeon.pk}") == [mine]
+
+
+def test_a_bad_filter_is_named_and_the_others_still_apply(board_client, surgeon):
+    hai = make_assessment(make_patient(surgeon), surgeon, findings=EXAMPLE_3_FINDINGS)
+    make_assessment(make_patient(surgeon), surgeon)
+    response = board_client.get("/board/?recommendation=HAI_FOR_UNRESECTABLE&date_from=soon")
+    assert "Enter a date as YYYY-MM-DD." in response.content.decode()
+    assert [row.assessment for row in response.context["rows"]] == [hai]
+
+
+def test_an_end_date_before_the_start_is_refused(board_client):
+    response = board_client.get("/board/?date_from=2026-11-20&date_to=2026-11-01")
+    assert "cannot be before its start" in response.content.decode()
+
+
+def test_the_queue_shows_the_total_and_the_count_per_recommendation(board_client, surgeon):
+    for _ in range(3):
+        make_assessment(make_patient(surgeon), surgeon)
+    for _ in range(2):
+        make_assessment(make_patient(surgeon), surgeon, findings=EXAMPLE_3_FINDINGS)
+
+    response = board_client.get("/board/")
+    body = response.content.decode()
+    assert "<strong>5</strong> cases awaiting a decision" in body
+    assert '<li class="list-inline-item" data-code="HAI_FOR_UNRESECTABLE">' in body
+    assert "<code>HAI_FOR_UNRESECTABLE</code>: 2" in body
+    assert "<code>RESECT_PRIMARY_AND_LIVER_WITH_HAI</code>: 3" in body
+
+    filtered = board_client.get("/board/?risk_group=low").content.decode()
+    assert "<strong>2</strong> cases awaiting a decision" in filtered
+    assert "RESECT_PRIMARY_AND_LIVER_WITH_HAI</code>:" not in filtered
+
+
+def test_the_queue_is_paginated_by_25_keeping_the_filters(board_client, surgeon):
+    cases = [make_assessment(make_patient(surgeon), surgeon) for _ in range(27)]
+
+    first = board_client.get("/board/?risk_group=high")
+    assert [row.assessment for row in first.context["rows"]] == cases[:25]
+    assert "?risk_group=high&amp;page=2" in first.content.decode()
+    second = board_client.get("/board/?risk_group=high&page=2")
+    assert [row.assessment for row in second.context["rows"]] == cases[25:]
+    assert "<strong>27</strong> cases" in second.content.decode()
+
+
+def test_the_queue_says_which_meetings_already_hold_a_case(board_client, surgeon, board_member):
+    assessment = make_assessment(make_patient(surgeon), surgeon)
+    meeting = make_meeting(board_member, title="Liver board")
+    board_client.post("/board/agenda/add/", {"meeting": meeting.pk, "assessments": [assessment.pk]})
+    body = board_client.get("/board/").content.decode()
+    assert f'href="/board/meetings/{meeting.pk}/"' in body
+
+
+def test_a_surgeon_reads_the_queue_without_the_agenda_controls(client, surgeon):
+    make_assessment(make_patient(surgeon, family_name="Okafor"), surgeon)
+    client.force_login(surgeon)
+    body = client.get("/board/").content.decode()
+    assert "OKAFOR" in body
+    assert 'name="assessments"' not in body
+    assert "Add the ticked cases" not in body
+
+
+def test_opening_the_queue_is_audited_without_patient_data(board_client, surgeon):
+    from decision.audit.models import AuditEvent
+
+    make_assessment(make_patient(surgeon, family_name="Okafor"), surgeon)
+    board_client.get("/board/?risk_group=high")
+    event = AuditEvent.objects.get(action="board.queue_viewed")
+    assert event.payload == {"page": 1, "shown": 1, "total": 1}
