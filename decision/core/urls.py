@@ -3,6 +3,7 @@ from django.urls import path
 from decision.core import views
 
 urlpatterns = [
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", views.dashboard, name="dashboard"),
     path("about/", views.about, name="about"),
     path("healthz", views.healthz, name="healthz"),

@@ -51,6 +51,7 @@ ASSESSMENT = {**EXAMPLE_1_FORM, "idempotency_key": "{key}"}
 # (url name, method, path, data, expected by persona)
 MATRIX = [
     ("healthz", "get", "/healthz", {}, OPEN),
+    ("favicon", "get", "/favicon.ico", {}, OPEN),
     ("login", "get", "/login/", {}, OPEN),
     ("logout", "post", "/logout/", {}, dict.fromkeys(PERSONAS, "login")),
     ("dashboard", "get", "/", {}, ANY_USER),
