@@ -12,7 +12,7 @@ from decision.clinic import services
 _mrn = itertools.count(1000)
 
 # Spec section 8, example 1: synchronous, fit, liver-only, resectable, primary in place,
-# N+, 3 tumours, largest 6 cm, CEA 250.
+# N+, 3 tumors, largest 6 cm, CEA 250.
 EXAMPLE_1_FINDINGS: dict[str, Any] = {
     "fit_for_surgery": True,
     "symptomatic_primary": False,
@@ -32,7 +32,7 @@ EXAMPLE_1_FINDINGS: dict[str, Any] = {
 }
 
 # Spec section 8, example 3: primary resected 2023-03-10, liver metastases 2024-03-10
-# (exactly 12 months), N0, one tumour of 5.0 cm, CEA 200, unresectable.
+# (exactly 12 months), N0, one tumor of 5.0 cm, CEA 200, unresectable.
 EXAMPLE_3_FINDINGS: dict[str, Any] = {
     **EXAMPLE_1_FINDINGS,
     "primary_resected": True,

@@ -248,13 +248,13 @@ class ResectionDateRequired:
 
     code: ClassVar[str] = "resection_date_required"
     explanation: ClassVar[str] = (
-        "When the primary tumour has been resected, its resection date is required."
+        "When the primary tumor has been resected, its resection date is required."
     )
     field: ClassVar[str] = "primary_resection_date"
 
     def check(self, values: Mapping[str, Any]) -> str | None:
         if values["primary_resected"] is True and values[self.field] is None:
-            return "Required when the primary tumour has been resected."
+            return "Required when the primary tumor has been resected."
         return None
 
 
@@ -264,13 +264,13 @@ class ResectionDateOnlyWhenResected:
 
     code: ClassVar[str] = "resection_date_not_applicable"
     explanation: ClassVar[str] = (
-        "When the primary tumour has not been resected, the resection date must be empty."
+        "When the primary tumor has not been resected, the resection date must be empty."
     )
     field: ClassVar[str] = "primary_resection_date"
 
     def check(self, values: Mapping[str, Any]) -> str | None:
         if values["primary_resected"] is False and values[self.field] is not None:
-            return "Must be empty when the primary tumour has not been resected."
+            return "Must be empty when the primary tumor has not been resected."
         return None
 
 
@@ -280,13 +280,13 @@ class NoSymptomsAfterResection:
 
     code: ClassVar[str] = "symptomatic_after_resection"
     explanation: ClassVar[str] = (
-        "A primary tumour that has already been resected cannot be symptomatic."
+        "A primary tumor that has already been resected cannot be symptomatic."
     )
     field: ClassVar[str] = "symptomatic_primary"
 
     def check(self, values: Mapping[str, Any]) -> str | None:
         if values["primary_resected"] is True and values[self.field] is True:
-            return "Must be no (false) when the primary tumour has already been resected."
+            return "Must be no (false) when the primary tumor has already been resected."
         return None
 
 

@@ -32,14 +32,14 @@ RULESET: Final = Ruleset(id=RULESET_ID, version=RULESET_VERSION)
 # --- Intended use (spec section 1) -----------------------------------------------------
 
 INTENDED_USE: Final = (
-    "Users: surgeons and multidisciplinary tumour boards (health-care professionals only). "
+    "Users: surgeons and multidisciplinary tumor boards (health-care professionals only). "
     "Population: adults with colorectal cancer and liver metastases, especially synchronous "
     "metastases (found at or before resection of the primary), being considered for surgery. "
     "Output: a prognostic score and a treatment recommendation with its full basis (inputs, "
     "each rule that fired, sources), so the clinician can independently review why. This is "
     "what the US FDA's criteria for non-device clinical decision support ask for (FD&C Act "
     "§520(o)(1)(E), criterion 4: the professional can independently review the basis of the "
-    "recommendation). It does not replace the tumour board. Evidence is current to the 2006 "
+    "recommendation). It does not replace the tumor board. Evidence is current to the 2006 "
     "source; see the evidence-currency note."
 )
 
@@ -159,7 +159,7 @@ class Threshold:
 CEA_NG_ML: Final = Threshold(value=200, unit="ng/mL", source="fong-1999")
 LARGEST_TUMOR_CM: Final = Threshold(value=5, unit="cm", source="fong-1999")
 DISEASE_FREE_INTERVAL_MONTHS: Final = Threshold(value=12, unit="months", source="fong-1999")
-LIVER_TUMOR_COUNT: Final = Threshold(value=1, unit="tumour", source="fong-1999")
+LIVER_TUMOR_COUNT: Final = Threshold(value=1, unit="tumor", source="fong-1999")
 
 # Risk groups: low 0–2, high 3–5, as used by the score's calculators and trials. The
 # contract states this split without naming a single source id, so none is attached.
@@ -187,11 +187,11 @@ CRITERION_TEXTS: Final = MappingProxyType(
         for text in (
             CriterionText(
                 id="node_positive_primary",
-                missing_finding="node status of the primary tumour",
-                label="Node-positive primary tumour",
+                missing_finding="node status of the primary tumor",
+                label="Node-positive primary tumor",
                 threshold="node-positive (N+)",
                 explanation=(
-                    "One point when the primary tumour had lymph-node metastases. Unknown "
+                    "One point when the primary tumor had lymph-node metastases. Unknown "
                     "when the node status of the primary is not recorded."
                 ),
             ),
@@ -203,7 +203,7 @@ CRITERION_TEXTS: Final = MappingProxyType(
                 explanation=(
                     "One point when the liver metastases were diagnosed less than "
                     f"{DISEASE_FREE_INTERVAL_MONTHS.value} months after resection of the "
-                    "primary tumour, counted in whole calendar months from the resection "
+                    "primary tumor, counted in whole calendar months from the resection "
                     "date to the diagnosis date; exactly "
                     f"{DISEASE_FREE_INTERVAL_MONTHS.value} months scores 0. Synchronous "
                     "metastases (found before the primary was removed) meet the criterion "
@@ -214,12 +214,12 @@ CRITERION_TEXTS: Final = MappingProxyType(
             ),
             CriterionText(
                 id="more_than_one_liver_tumor",
-                missing_finding="number of liver tumours",
-                label="More than one liver tumour",
-                threshold=f"> {LIVER_TUMOR_COUNT.value} tumour",
+                missing_finding="number of liver tumors",
+                label="More than one liver tumor",
+                threshold=f"> {LIVER_TUMOR_COUNT.value} tumor",
                 explanation=(
                     f"One point when there is more than {LIVER_TUMOR_COUNT.value} liver "
-                    "metastasis. Unknown when the number of liver tumours is not recorded."
+                    "metastasis. Unknown when the number of liver tumors is not recorded."
                 ),
             ),
             CriterionText(
@@ -235,8 +235,8 @@ CRITERION_TEXTS: Final = MappingProxyType(
             ),
             CriterionText(
                 id="largest_tumor_over_5cm",
-                missing_finding="size of the largest liver tumour",
-                label=f"Largest liver tumour over {LARGEST_TUMOR_CM.value} cm",
+                missing_finding="size of the largest liver tumor",
+                label=f"Largest liver tumor over {LARGEST_TUMOR_CM.value} cm",
                 threshold=f"> {LARGEST_TUMOR_CM.value} cm",
                 explanation=(
                     "One point when the largest liver metastasis measures more than "
@@ -359,7 +359,7 @@ RECOMMENDATIONS: Final = MappingProxyType(
                 code="PALLIATIVE_PRIMARY_RESECTION",
                 intent="palliative",
                 text=(
-                    f"{_EXTRAHEPATIC_BASIS} Because the primary tumour is symptomatic, "
+                    f"{_EXTRAHEPATIC_BASIS} Because the primary tumor is symptomatic, "
                     "consider palliative resection of the primary."
                 ),
                 sources=_EXTRAHEPATIC_SOURCES,
@@ -396,7 +396,7 @@ RECOMMENDATIONS: Final = MappingProxyType(
                 code="RESECT_PRIMARY_AND_LIVER_WITH_HAI",
                 intent="curative",
                 text=(
-                    f"{_CURATIVE_BASIS} Resect the primary tumour and the liver metastases, "
+                    f"{_CURATIVE_BASIS} Resect the primary tumor and the liver metastases, "
                     "and place a hepatic artery infusion (HAI) pump."
                 ),
                 sources=("kemeny-2006",),
@@ -405,7 +405,7 @@ RECOMMENDATIONS: Final = MappingProxyType(
                 code="RESECT_LIVER_WITH_HAI",
                 intent="curative",
                 text=(
-                    f"{_CURATIVE_BASIS} The primary tumour has already been resected: resect "
+                    f"{_CURATIVE_BASIS} The primary tumor has already been resected: resect "
                     "the liver metastases and place a hepatic artery infusion (HAI) pump."
                 ),
                 sources=("kemeny-2006",),
@@ -414,7 +414,7 @@ RECOMMENDATIONS: Final = MappingProxyType(
                 code="RESECT_PRIMARY_WITH_HAI",
                 intent="curative",
                 text=(
-                    "Resect the primary tumour and place a hepatic artery infusion (HAI) pump "
+                    "Resect the primary tumor and place a hepatic artery infusion (HAI) pump "
                     f"for the unresectable liver metastases. {_HAI_BASIS}"
                 ),
                 sources=("kemeny-2006",),
@@ -423,7 +423,7 @@ RECOMMENDATIONS: Final = MappingProxyType(
                 code="HAI_FOR_UNRESECTABLE",
                 intent="curative",
                 text=(
-                    "The primary tumour has already been resected. Place a hepatic artery "
+                    "The primary tumor has already been resected. Place a hepatic artery "
                     f"infusion (HAI) pump for the unresectable liver metastases. {_HAI_BASIS}"
                 ),
                 sources=("kemeny-2006",),
@@ -543,8 +543,8 @@ NOTE_TEXTS: Final = MappingProxyType(
             ),
             NoteText(
                 code="PRIMARY_SYMPTOMS",
-                condition="The intent is curative and the primary tumour is symptomatic.",
-                text="Resection of the primary tumour is also indicated for its symptoms.",
+                condition="The intent is curative and the primary tumor is symptomatic.",
+                text="Resection of the primary tumor is also indicated for its symptoms.",
                 # The contract names no source for this note; it restates the rule set's.
                 sources=("kemeny-2006",),
             ),
@@ -566,7 +566,7 @@ NOTE_TEXTS: Final = MappingProxyType(
                     "perioperative systemic chemotherapy is widely used, selected extrahepatic "
                     "disease (resectable lung metastases, hepatic-pedicle lymph nodes) may be "
                     "resected, and hepatic artery infusion pumps are a specialist-centre "
-                    "option. Decide at a multidisciplinary tumour board."
+                    "option. Decide at a multidisciplinary tumor board."
                 ),
                 sources=("eortc-40983", "esmo-2023", "e-ahpba-2023"),
             ),
@@ -637,12 +637,12 @@ FINDINGS_FIELDS: Final = (
         required=True,
         nullable=False,
         default=None,
-        label="Symptomatic primary tumour",
+        label="Symptomatic primary tumor",
         help_text=(
-            "Bleeding, obstruction or perforation from the primary tumour. Must be no when "
+            "Bleeding, obstruction or perforation from the primary tumor. Must be no when "
             "the primary has already been resected."
         ),
-        section="Primary tumour",
+        section="Primary tumor",
     ),
     FieldSpec(
         name="primary_resected",
@@ -650,9 +650,9 @@ FINDINGS_FIELDS: Final = (
         required=True,
         nullable=False,
         default=None,
-        label="Primary tumour already resected",
-        help_text="The primary tumour has already been resected.",
-        section="Primary tumour",
+        label="Primary tumor already resected",
+        help_text="The primary tumor has already been resected.",
+        section="Primary tumor",
     ),
     FieldSpec(
         name="primary_resection_date",
@@ -665,7 +665,7 @@ FINDINGS_FIELDS: Final = (
             f"{_DATE_FORMAT}. Required when the primary has been resected; leave empty "
             "otherwise. Used for the disease-free interval."
         ),
-        section="Primary tumour",
+        section="Primary tumor",
     ),
     FieldSpec(
         name="primary_node_positive",
@@ -673,12 +673,12 @@ FINDINGS_FIELDS: Final = (
         required=False,
         nullable=True,
         default=None,
-        label="Node-positive primary tumour",
+        label="Node-positive primary tumor",
         help_text=(
-            "Lymph-node metastases of the primary tumour (N+). Answer Unknown if it is not known. "
+            "Lymph-node metastases of the primary tumor (N+). Answer Unknown if it is not known. "
             f"{_SCORE} a node-positive primary ({CRS_SOURCES[0]})."
         ),
-        section="Primary tumour",
+        section="Primary tumor",
     ),
     FieldSpec(
         name="liver_metastases_diagnosis_date",
@@ -701,10 +701,10 @@ FINDINGS_FIELDS: Final = (
         required=False,
         nullable=True,
         default=None,
-        label="Number of liver tumours",
+        label="Number of liver tumors",
         help_text=(
             f"{LIVER_TUMOR_COUNT_RANGE[0]} to {LIVER_TUMOR_COUNT_RANGE[1]}. Answer Unknown if "
-            f"it is not known. {_SCORE} more than {LIVER_TUMOR_COUNT.value} tumour "
+            f"it is not known. {_SCORE} more than {LIVER_TUMOR_COUNT.value} tumor "
             f"({LIVER_TUMOR_COUNT.source})."
         ),
         section="Liver metastases",
@@ -717,11 +717,11 @@ FINDINGS_FIELDS: Final = (
         required=False,
         nullable=True,
         default=None,
-        label="Size of the largest liver tumour (cm)",
+        label="Size of the largest liver tumor (cm)",
         help_text=(
             f"cm, greater than {LARGEST_TUMOR_CM_RANGE[0]} and at most "
             f"{LARGEST_TUMOR_CM_RANGE[1]}. Answer Unknown if it is not known. "
-            f"{_SCORE} a largest tumour > {LARGEST_TUMOR_CM.value} cm ({LARGEST_TUMOR_CM.source})."
+            f"{_SCORE} a largest tumor > {LARGEST_TUMOR_CM.value} cm ({LARGEST_TUMOR_CM.source})."
         ),
         section="Liver metastases",
         minimum=LARGEST_TUMOR_CM_RANGE[0],
@@ -751,7 +751,7 @@ FINDINGS_FIELDS: Final = (
         nullable=False,
         default=False,
         label="Portal lymph nodes involved",
-        help_text="Tumour in portal (hepatic hilar) lymph nodes.",
+        help_text="Tumor in portal (hepatic hilar) lymph nodes.",
         section="Extrahepatic disease",
     ),
     FieldSpec(

@@ -27,12 +27,12 @@ def test_a_surgeon_registers_a_patient_assesses_reads_the_basis_and_corrects(pag
     page.get_by_role("link", name="New assessment").click()
     page.get_by_label("Encounter date").fill("2026-11-20")
     choose(page, "Fit for major surgery", "Yes")
-    choose(page, "Symptomatic primary tumour", "No")
-    choose(page, "Primary tumour already resected", "No")
-    choose(page, "Node-positive primary tumour", "Yes")
+    choose(page, "Symptomatic primary tumor", "No")
+    choose(page, "Primary tumor already resected", "No")
+    choose(page, "Node-positive primary tumor", "Yes")
     page.get_by_label("Date liver metastases were diagnosed").fill("2026-10-01")
-    page.get_by_label("Number of liver tumours").fill("3")
-    page.get_by_label("Size of the largest liver tumour (cm)").fill("6")
+    page.get_by_label("Number of liver tumors").fill("3")
+    page.get_by_label("Size of the largest liver tumor (cm)").fill("6")
     # CEA left empty: the form must say so instead of treating it as unknown.
     choose(page, "Extrahepatic staging complete", "Yes")
     choose(page, "Resectability of the liver metastases", "Resectable")
@@ -40,7 +40,7 @@ def test_a_surgeon_registers_a_patient_assesses_reads_the_basis_and_corrects(pag
 
     expect(page.get_by_test_id("form-errors")).to_be_visible()
     expect(page.locator("#id_cea_ng_ml_error")).to_contain_text("tick Unknown")
-    expect(page.get_by_label("Number of liver tumours")).to_have_value("3")
+    expect(page.get_by_label("Number of liver tumors")).to_have_value("3")
     page.get_by_label("Preoperative CEA (ng/mL)").fill("250")
     page.get_by_role("button", name="Save and show the recommendation").click()
 

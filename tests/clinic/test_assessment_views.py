@@ -92,7 +92,7 @@ def test_an_incomplete_score_is_shown_as_a_range_naming_what_is_missing(
     body = surgeon_client.get(f"/assessments/{assessment.pk}/").content.decode()
     assert 'data-testid="score">0–2<' in body
     assert "Low risk" in body
-    assert "node status of the primary tumour" in body and "preoperative CEA" in body
+    assert "node status of the primary tumor" in body and "preoperative CEA" in body
     assert 'data-note="CRS_INCOMPLETE"' in body
 
 

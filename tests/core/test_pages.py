@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 def test_the_about_page_states_the_intended_use_and_every_source(surgeon_client):
     body = surgeon_client.get("/about/").content.decode()
     assert "health-care professionals only" in body
-    assert "does not replace the tumour board" in body
+    assert "does not replace the tumor board" in body
     for source_id in (
         "kemeny-2006",
         "fong-1999",

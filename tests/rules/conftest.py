@@ -21,7 +21,7 @@ def as_of() -> date:
 @pytest.fixture
 def example_1() -> dict[str, object]:
     """Spec example 1: synchronous, fit, liver-only, resectable, primary in place, N+,
-    3 tumours, largest 6 cm, CEA 250 (staging complete, asymptomatic)."""
+    3 tumors, largest 6 cm, CEA 250 (staging complete, asymptomatic)."""
     return {
         "fit_for_surgery": True,
         "symptomatic_primary": False,
@@ -39,7 +39,7 @@ def example_1() -> dict[str, object]:
 @pytest.fixture
 def example_3() -> dict[str, object]:
     """Spec example 3: fit, staging complete, no extrahepatic disease, primary resected
-    2023-03-10, liver metastases found 2024-03-10 (exactly 12 months), N0, 1 tumour of
+    2023-03-10, liver metastases found 2024-03-10 (exactly 12 months), N0, 1 tumor of
     5.0 cm, CEA 200, unresectable."""
     return {
         "fit_for_surgery": True,

@@ -29,7 +29,7 @@ def test_it_lists_the_five_criteria_in_the_spec_order(evaluated, example_3):
 
 
 def test_example_3_scores_zero_at_every_threshold(evaluated, example_3):
-    # Exactly 12 months, N0, 1 tumour, exactly 5.0 cm, exactly 200 ng/mL: all score 0.
+    # Exactly 12 months, N0, 1 tumor, exactly 5.0 cm, exactly 200 ng/mL: all score 0.
     crs = evaluated(example_3)["fong_crs"]
     assert [c["status"] for c in crs["criteria"]] == ["not_met"] * 5
     assert [c["points"] for c in crs["criteria"]] == [0] * 5
@@ -47,13 +47,13 @@ def test_example_3_scores_zero_at_every_threshold(evaluated, example_3):
         ("cea_over_200", {"cea_ng_ml": 0}, "not_met", 0),
         ("cea_over_200", {"cea_ng_ml": 100000}, "met", 100000),
         ("cea_over_200", {"cea_ng_ml": None}, "unknown", None),
-        # Largest tumour: strictly above 5 cm.
+        # Largest tumor: strictly above 5 cm.
         ("largest_tumor_over_5cm", {"largest_liver_tumor_cm": 5.0}, "not_met", 5.0),
         ("largest_tumor_over_5cm", {"largest_liver_tumor_cm": 5}, "not_met", 5),
         ("largest_tumor_over_5cm", {"largest_liver_tumor_cm": 5.01}, "met", 5.01),
         ("largest_tumor_over_5cm", {"largest_liver_tumor_cm": 4.99}, "not_met", 4.99),
         ("largest_tumor_over_5cm", {"largest_liver_tumor_cm": None}, "unknown", None),
-        # Tumour count: more than one.
+        # Tumor count: more than one.
         ("more_than_one_liver_tumor", {"liver_tumor_count": 1}, "not_met", 1),
         ("more_than_one_liver_tumor", {"liver_tumor_count": 2}, "met", 2),
         ("more_than_one_liver_tumor", {"liver_tumor_count": 2.0}, "met", 2),

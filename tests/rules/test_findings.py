@@ -121,7 +121,7 @@ def test_a_measurement_must_be_finite(example_1, as_of, field, value):
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), 2.5, 0.5, "3"])
-def test_the_tumour_count_must_be_a_whole_number(example_1, as_of, value):
+def test_the_tumor_count_must_be_a_whole_number(example_1, as_of, value):
     assert list(errors_for({**example_1, "liver_tumor_count": value}, as_of)) == [
         "liver_tumor_count"
     ]
@@ -436,7 +436,7 @@ def test_the_field_metadata_is_grouped_by_section_in_form_order():
         sections.setdefault(spec.section, []).append(spec.name)
     assert sections == {
         "Patient status": ["fit_for_surgery"],
-        "Primary tumour": [
+        "Primary tumor": [
             "symptomatic_primary",
             "primary_resected",
             "primary_resection_date",

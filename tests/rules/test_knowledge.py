@@ -116,5 +116,5 @@ def test_the_intended_use_names_users_population_output_and_limits():
     assert "liver metastases" in text
     assert "independently review" in text
     assert "520(o)(1)(E)" in text
-    assert "does not replace the tumour board" in text
+    assert "does not replace the tumor board" in text
     assert "2006" in text

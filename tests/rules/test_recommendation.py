@@ -248,8 +248,8 @@ def test_the_synchronous_note_gives_the_sources_survival_figure(evaluated, examp
     [
         (["cea_ng_ml"], ["CEA"], "4–5"),
         (["primary_node_positive"], ["node status"], "4–5"),
-        (["liver_tumor_count"], ["number of liver tumours"], "4–5"),
-        (["largest_liver_tumor_cm"], ["largest liver tumour"], "4–5"),
+        (["liver_tumor_count"], ["number of liver tumors"], "4–5"),
+        (["largest_liver_tumor_cm"], ["largest liver tumor"], "4–5"),
         (
             ["primary_node_positive", "cea_ng_ml"],
             ["node status", "CEA"],
@@ -271,4 +271,4 @@ def test_the_evidence_currency_note_says_what_has_changed_since_2006(evaluated, 
     (note,) = [n for n in evaluated(example_1)["notes"] if n["code"] == "EVIDENCE_CURRENCY"]
     assert "2006" in note["text"]
     assert "perioperative" in note["text"]
-    assert "tumour board" in note["text"]
+    assert "tumor board" in note["text"]
