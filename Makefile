@@ -16,6 +16,7 @@ help:
 	@echo "make test   install the test tools and run the whole suite"
 	@echo "make lint   ruff check and format check"
 	@echo "make format ruff format"
+	@echo "make bench  benchmark on PostgreSQL with 100,000 synthetic patients (README, Performance)"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.11 or newer is needed, and none was found on PATH."; exit 1; fi
@@ -33,6 +34,10 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $(VENV)/.runtime-installed $@
 
+$(VENV)/.bench-installed: requirements.txt requirements-bench.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	@touch $(VENV)/.runtime-installed $@
+
 run: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py migrate --noinput
 	@$(BIN)/python manage.py ensure_admin --login-url http://127.0.0.1:$(PORT)/
@@ -48,6 +53,9 @@ lint: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.bench-installed
+	$(BIN)/python bench/run_bench.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "decision.audit",
     "decision.clinic",
     "decision.board",
+    "decision.synthetic",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Adds /bench/baseline/, the trivial page `make bench` measures the app against (README,
+# Performance). Never needed in production.
+BENCHMARK_VIEWS = env_bool("DJANGO_BENCHMARK_VIEWS", False)
 
 # Number of reverse proxies in front of the app that append to X-Forwarded-For; the
 # client's address is then taken that many entries from the right (0: REMOTE_ADDR).

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from decision import rules
 from decision.clinic.models import Patient
+from decision.synthetic.cases import MRN_PREFIX as SYNTHETIC_MRN_PREFIX
 
 EARLIEST_DATE = date(1900, 1, 1)
 YES_NO = (("yes", "Yes"), ("no", "No"))
@@ -48,6 +49,11 @@ class PatientForm(forms.ModelForm):
 
     def clean_mrn(self) -> str:
         mrn = self.cleaned_data["mrn"].strip()
+        if mrn.upper().startswith(SYNTHETIC_MRN_PREFIX):
+            raise forms.ValidationError(
+                f"MRNs starting with {SYNTHETIC_MRN_PREFIX} are reserved for synthetic test "
+                "patients."
+            )
         if Patient.objects.filter(mrn__iexact=mrn).exists():
             raise forms.ValidationError(
                 "A patient with this MRN is already registered. Search for the MRN to open "

@@ -1,0 +1,755 @@
+"""``make bench``: the app under gunicorn on PostgreSQL with 100,000 synthetic patients,
+loaded by Locust from a separate process and compared with a trivial page of the same
+server in the same run.
+
+Steps: check PostgreSQL (create the database if missing), migrate, add synthetic patients
+up to BENCH_PATIENTS, collect static files, create the benchmark users, record the query
+plans of the list pages (EXPLAIN ANALYZE of every query they run), time the rules service
+in-process, start gunicorn with production settings (plain HTTP on the loopback), run one
+Locust scenario after another, read the workers' memory, stop gunicorn, verify the audit
+chain, then print a Markdown table and write ``bench-results.json``.
+
+Environment (all optional):
+
+    BENCH_DATABASE_URL  postgres://postgres@127.0.0.1:5432/crlm_bench
+    BENCH_PATIENTS      100000   synthetic patients wanted (seed BENCH_SEED, default 1)
+    BENCH_SECONDS       20       measured seconds per scenario
+    BENCH_USERS         8        concurrent Locust users per scenario
+    BENCH_WORKERS       CPU count gunicorn workers
+    BENCH_PORT          8765     loopback port for gunicorn
+    BENCH_VERIFY        true     run verify_audit at the end
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.cookiejar
+import io
+import json
+import os
+import platform
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench-results.json"
+LOCUSTFILE = ROOT / "bench" / "locustfile.py"
+PASSWORD = secrets.token_urlsafe(24)
+USERS = {"surgeon": "bench-surgeon", "tumor_board": "bench-board", "auditor": "bench-auditor"}
+
+# figure: (comparison, target); reported, never asserted.
+TARGETS: dict[str, tuple[str, float]] = {
+    "rules_evals_per_s": (">=", 20_000),
+    "assessment_post_ratio": (">=", 0.5),
+    "board_queue_p95_ms": ("<=", 100),
+    "worker_rss_mb": ("<=", 150),
+}
+FIGURES = (
+    "rules_evals_per_s",
+    "baseline_rps",
+    "assessment_post_rps",
+    "assessment_post_p95_ms",
+    "assessment_post_ratio",
+    "board_queue_p95_ms",
+    "patient_list_p95_ms",
+    "worker_rss_mb",
+    "patients",
+)
+
+
+class BenchError(Exception):
+    """A condition that stops the benchmark, with a message for the person running it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    patients: int
+    seed: int
+    seconds: int
+    users: int
+    workers: int
+    port: int
+    verify: bool
+
+    @classmethod
+    def from_environment(cls) -> Config:
+        def number(name: str, default: int) -> int:
+            raw = os.environ.get(name, "").strip()
+            try:
+                value = int(raw) if raw else default
+            except ValueError:
+                raise BenchError(f"{name} must be a whole number, not {raw!r}.") from None
+            if value < 1:
+                raise BenchError(f"{name} must be at least 1.")
+            return value
+
+        url = os.environ.get("BENCH_DATABASE_URL", "").strip()
+        return cls(
+            database_url=url or "postgres://postgres@127.0.0.1:5432/crlm_bench",
+            patients=number("BENCH_PATIENTS", 100_000),
+            seed=number("BENCH_SEED", 1),
+            seconds=number("BENCH_SECONDS", 20),
+            users=number("BENCH_USERS", 8),
+            workers=number("BENCH_WORKERS", os.cpu_count() or 1),
+            port=number("BENCH_PORT", 8765),
+            verify=os.environ.get("BENCH_VERIFY", "true").strip().lower() not in ("0", "false"),
+        )
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+# --- PostgreSQL and the Django side ------------------------------------------------------
+
+
+def database_ensure(url: str) -> None:
+    """Fail clearly when PostgreSQL does not answer; create the database if it is missing."""
+    import psycopg
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise BenchError(f"BENCH_DATABASE_URL must be a postgres:// URL, not {parts.scheme}://.")
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    where = f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+    try:
+        with psycopg.connect(maintenance, autocommit=True, connect_timeout=5) as connection:
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            if not exists:
+                say(f"Creating database {name}.")
+                connection.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        raise BenchError(
+            f"PostgreSQL is not reachable at {where}: {str(error).strip()}\n"
+            "Start it, or point BENCH_DATABASE_URL at a running server."
+        ) from None
+
+
+def server_environment(config: Config) -> dict[str, str]:
+    """Production settings, except what plain HTTP on the loopback needs."""
+    return {
+        "DATABASE_URL": config.database_url,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SECURE_COOKIES": "false",
+        "DJANGO_SECURE_HSTS_SECONDS": "0",
+        "DJANGO_BENCHMARK_VIEWS": "true",
+        "DJANGO_SETTINGS_MODULE": "decision.settings",
+    }
+
+
+def django_prepare(config: Config) -> dict[str, Any]:
+    """Migrate, seed, collect static files and create the users; return what the load
+    needs to know."""
+    import django
+    from django.core.management import call_command
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from decision.clinic.models import Patient
+    from decision.synthetic.cases import mrn_prefix
+
+    say("Migrating.")
+    call_command("migrate", interactive=False, verbosity=0)
+    present = Patient.objects.filter(mrn__startswith=mrn_prefix(config.seed)).count()
+    if present < config.patients:
+        say(f"{present:,} synthetic patients present; adding {config.patients - present:,}.")
+        call_command(
+            "seed_synthetic", patients=config.patients - present, seed=config.seed, force=True
+        )
+    else:
+        say(f"{present:,} synthetic patients present; nothing to add.")
+    say("Collecting static files.")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    users = users_ensure()
+    patient_ids = [
+        str(pk)
+        for pk in Patient.objects.filter(mrn__startswith=mrn_prefix(config.seed))
+        .order_by("mrn")
+        .values_list("pk", flat=True)[:1000]
+    ]
+    return {"users": users, "patient_ids": patient_ids, "patients": Patient.objects.count()}
+
+
+def users_ensure() -> dict[str, Any]:
+    """One active user per role, with this run's password and no lockout."""
+    from axes.utils import reset
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    users = {}
+    for role, username in USERS.items():
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        user.is_active = True
+        user.set_password(PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        reset(username=username)
+        users[role] = user
+    return users
+
+
+# --- Query plans -------------------------------------------------------------------------
+
+
+def _plan_nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
+    nodes = [node]
+    for child in node.get("Plans", []):
+        nodes.extend(_plan_nodes(child))
+    return nodes
+
+
+def _select_of(sql: str) -> str | None:
+    """The SELECT statement of a captured query, or None for anything else."""
+    text = sql.strip()
+    if text.upper().startswith("DECLARE"):
+        text = re.split(r"\bFOR\b", text, maxsplit=1, flags=re.IGNORECASE)[1].strip()
+    if not text.upper().startswith("SELECT") or "FOR UPDATE" in text.upper():
+        return None
+    return text
+
+
+def explain(sql: str) -> dict[str, Any]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+        (document,) = cursor.fetchone()
+    plan = (json.loads(document) if isinstance(document, str) else document)[0]
+    nodes = _plan_nodes(plan["Plan"])
+    return {
+        "execution_ms": round(plan["Execution Time"], 2),
+        "indexes": sorted({n["Index Name"] for n in nodes if "Index Name" in n}),
+        "seq_scans": sorted({n["Relation Name"] for n in nodes if n["Node Type"] == "Seq Scan"}),
+    }
+
+
+def plans_record(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """EXPLAIN ANALYZE every query the list pages run, with each filter they offer."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from decision.clinic.models import Patient
+
+    users = context["users"]
+    sample = Patient.objects.filter(pk=context["patient_ids"][len(context["patient_ids"]) // 2])
+    mrn, family_name = sample.values_list("mrn", "family_name").get()
+    month_start = (date.today() - timedelta(days=180)).replace(day=1)
+    month_end = (month_start + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+    dates = f"date_from={month_start}&date_to={month_end}"
+    surgeon = users["surgeon"].pk
+    pages: list[tuple[str, str, str, dict[str, str] | None]] = [
+        ("patient list", "surgeon", "/patients/", {"query": ""}),
+        ("patient search: MRN", "surgeon", "/patients/", {"query": mrn.lower()}),
+        ("patient search: name prefix", "surgeon", "/patients/", {"query": family_name[:3]}),
+        ("board queue", "tumor_board", "/board/", None),
+        ("board queue: recommendation", "tumor_board", "/board/?recommendation=SYSTEMIC_THERAPY",
+         None),
+        ("board queue: risk group", "tumor_board", "/board/?risk_group=undetermined", None),
+        ("board queue: intent", "tumor_board", "/board/?intent=workup", None),
+        ("board queue: surgeon", "tumor_board", f"/board/?surgeon={surgeon}", None),
+        ("board queue: encounter dates", "tumor_board", f"/board/?{dates}", None),
+        ("audit log", "auditor", "/audit/", {}),
+        ("audit log: user", "auditor", "/audit/", {"user": "bench-surgeon"}),
+        ("audit log: action", "auditor", "/audit/", {"action": "assessment.superseded"}),
+        ("audit log: patient", "auditor", "/audit/", {"patient": mrn}),
+        ("audit log: dates", "auditor", "/audit/",
+         {"date_from": str(month_start), "date_to": str(month_end)}),
+    ]  # fmt: skip
+    clients = {}
+    for role, user in users.items():
+        clients[role] = Client(HTTP_HOST="127.0.0.1")
+        clients[role].force_login(user)
+    records = []
+    for label, role, path, posted in pages:
+        client = clients[role]
+        if posted is not None:
+            client.post(path, posted)  # the filters are kept in the session
+        client.get(path)  # settle the session before measuring
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(path)
+            page_ms = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise BenchError(f"{path} answered {response.status_code} while recording plans.")
+        queries = []
+        for query in captured.captured_queries:
+            select = _select_of(query["sql"])
+            if select is not None:
+                queries.append({"sql": select[:300], **explain(select)})
+        records.append(
+            {
+                "page": label,
+                "path": path.split("?")[0],
+                "page_ms": round(page_ms, 1),
+                "database_ms": round(sum(q["execution_ms"] for q in queries), 2),
+                "indexes": sorted({name for q in queries for name in q["indexes"]}),
+                "seq_scans": sorted({name for q in queries for name in q["seq_scans"]}),
+                "queries": queries,
+            }
+        )
+    return records
+
+
+# --- Processes ---------------------------------------------------------------------------
+
+
+def rules_rate() -> dict[str, Any]:
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_rules.py"), "--json", "--seconds", "3"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def port_free(port: int) -> None:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise BenchError(
+                f"Port {port} on 127.0.0.1 is in use; choose another with BENCH_PORT."
+            ) from None
+
+
+class Gunicorn:
+    """gunicorn in its own process group, stopped (group and all) when the run ends."""
+
+    def __init__(self, config: Config, environment: dict[str, str], log: Path) -> None:
+        self.url = f"http://127.0.0.1:{config.port}"
+        self.log = log
+        command = [
+            str(BIN / "gunicorn"),
+            "decision.wsgi",
+            "--bind",
+            f"127.0.0.1:{config.port}",
+            "--workers",
+            str(config.workers),
+            "--worker-tmp-dir",
+            "/dev/shm" if Path("/dev/shm").is_dir() else tempfile.gettempdir(),
+        ]
+        with log.open("w") as output:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env={**os.environ, **environment},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait_until_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"gunicorn stopped at start-up; see {self.log}:\n{self.tail()}")
+            if self.answers_quickly(within=2.0):
+                return
+            time.sleep(0.5)
+        raise BenchError(f"gunicorn did not answer /healthz within {timeout:g} s; see {self.log}.")
+
+    def answers_quickly(self, within: float) -> bool:
+        """Whether /healthz answers 200 within ``within`` seconds."""
+        with (
+            contextlib.suppress(OSError, urllib.error.URLError),
+            urllib.request.urlopen(f"{self.url}/healthz", timeout=within) as answer,
+        ):
+            return answer.status == 200
+        return False
+
+    def settle(self) -> None:
+        """Wait until requests left over from the last scenario have been served."""
+        quick = 0
+        deadline = time.monotonic() + 60
+        while quick < 3 and time.monotonic() < deadline:
+            started = time.monotonic()
+            healthy = self.answers_quickly(within=10.0)
+            quick = quick + 1 if healthy and time.monotonic() - started < 0.05 else 0
+            time.sleep(0.2)
+        time.sleep(1)
+
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each worker process, from /proc."""
+        sizes = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            with contextlib.suppress(OSError):
+                fields = dict(
+                    line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+                )
+                if int(fields["PPid"]) == self.process.pid:
+                    sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+        return sorted(sizes)
+
+    def tail(self, lines: int = 20) -> str:
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log.read_text().splitlines()[-lines:])
+        return ""
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def sessions_log_in(url: str, username: str, count: int) -> list[dict[str, str]]:
+    """``count`` sessions of ``username``, each logged in through the real login form
+    (its page, its CSRF token, its POST); returns each session's cookies."""
+    sessions = []
+    for _ in range(count):
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(jar), _NoRedirects()
+        )
+        with browser.open(f"{url}/login/", timeout=30) as page:
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())
+        if token is None:
+            raise BenchError("The login page has no CSRF token.")
+        form = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token[1]}
+        try:
+            browser.open(f"{url}/login/", data=urlencode(form).encode(), timeout=30)
+        except urllib.error.HTTPError as answer:
+            if answer.code != 302:
+                raise BenchError(f"Logging in {username} answered {answer.code}.") from None
+        else:
+            raise BenchError(f"Logging in {username} was refused (the form came back).")
+        cookies = {cookie.name: cookie.value for cookie in jar}
+        if "sessionid" not in cookies:
+            raise BenchError(f"Logging in {username} gave no session.")
+        sessions.append(cookies)
+    return sessions
+
+
+def locust_run(
+    user_class: str,
+    *,
+    users: int,
+    url: str,
+    seconds: int,
+    environment: dict[str, str],
+    work: Path,
+) -> dict[str, dict[str, Any]]:
+    """Run one Locust scenario headless in its own process; return its statistics by
+    request name."""
+    stats_file = work / f"{user_class}-{users}.json"
+    log = work / f"{user_class}-{users}.log"
+    command = [
+        str(BIN / "locust"),
+        "--locustfile", str(LOCUSTFILE),
+        "--headless",
+        "--users", str(users),
+        "--spawn-rate", str(users),
+        "--run-time", f"{seconds}s",
+        "--host", url,
+        "--reset-stats",
+        "--only-summary",
+        "--json-file", str(stats_file.with_suffix("")),
+        "--exit-code-on-error", "0",
+        "--loglevel", "WARNING",
+        user_class,
+    ]  # fmt: skip
+    with log.open("w") as output:
+        finished = subprocess.run(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **environment},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            timeout=seconds + 120,
+            check=False,
+        )
+    if finished.returncode != 0 or not stats_file.exists():
+        raise BenchError(f"Locust scenario {user_class} failed; see {log}.")
+    return {entry["name"]: entry for entry in json.loads(stats_file.read_text())}
+
+
+def percentile(entry: dict[str, Any], share: float) -> float:
+    """A percentile of Locust's response-time histogram (milliseconds, as Locust rounds)."""
+    histogram = sorted((float(ms), count) for ms, count in entry["response_times"].items())
+    wanted, seen = share * sum(count for _, count in histogram), 0
+    for ms, count in histogram:
+        seen += count
+        if seen >= wanted:
+            return ms
+    return histogram[-1][0] if histogram else 0.0
+
+
+def summarise(entry: dict[str, Any]) -> dict[str, Any]:
+    window = entry["last_request_timestamp"] - entry["start_time"]
+    requests = entry["num_requests"]
+    return {
+        "requests": requests,
+        "failures": entry["num_failures"],
+        "seconds": round(window, 2),
+        "rps": round(requests / window, 1) if window > 0 else 0.0,
+        "p50_ms": percentile(entry, 0.50),
+        "p95_ms": percentile(entry, 0.95),
+        "p99_ms": percentile(entry, 0.99),
+    }
+
+
+# --- Reporting ---------------------------------------------------------------------------
+
+
+def target_text(figure: str) -> str:
+    if figure not in TARGETS:
+        return ""
+    comparison, value = TARGETS[figure]
+    sign = "≥" if comparison == ">=" else "≤"
+    return f"{sign} {value:,g}"
+
+
+def target_met(figure: str, value: float) -> bool | None:
+    if figure not in TARGETS:
+        return None
+    comparison, target = TARGETS[figure]
+    return value >= target if comparison == ">=" else value <= target
+
+
+def markdown_table(results: dict[str, Any]) -> str:
+    rows = ["| figure | measured | target | |", "|---|---:|---|---|"]
+    for figure in FIGURES:
+        value = results[figure]
+        shown = f"{value:.2f}" if figure.endswith("ratio") else f"{value:,.0f}"
+        met = target_met(figure, value)
+        verdict = "" if met is None else ("met" if met else "**missed**")
+        rows.append(f"| `{figure}` | {shown} | {target_text(figure)} | {verdict} |")
+    return "\n".join(rows)
+
+
+def git_commit() -> dict[str, Any]:
+    def git(*arguments: str) -> str:
+        return subprocess.run(
+            ["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "uncommitted_changes": bool(git("status", "--porcelain")),
+    }
+
+
+# --- The run -----------------------------------------------------------------------------
+
+
+def run(config: Config) -> dict[str, Any]:
+    database_ensure(config.database_url)
+    environment = server_environment(config)
+    # The server logs as configured (INFO by default); this process only what goes wrong.
+    environment["DJANGO_LOG_LEVEL"] = os.environ.get("DJANGO_LOG_LEVEL") or "INFO"
+    os.environ.update({**environment, "DJANGO_LOG_LEVEL": "WARNING"})
+    context = django_prepare(config)
+    say("Recording query plans (EXPLAIN ANALYZE) of the list pages.")
+    plans = plans_record(context)
+    say("Timing the rules service in-process.")
+    rules = rules_rate()
+
+    from django.db import connections
+
+    connections.close_all()
+    port_free(config.port)
+    work = Path(tempfile.mkdtemp(prefix="crlm-bench-"))
+    ids_file = work / "patient_ids.json"
+    ids_file.write_text(json.dumps(context["patient_ids"]))
+    say(f"Starting gunicorn ({config.workers} workers) on 127.0.0.1:{config.port}; logs in {work}.")
+    server = Gunicorn(config, environment, work / "gunicorn.log")
+    scenarios: dict[str, dict[str, Any]] = {}
+    try:
+        server.wait_until_healthy()
+        say(f"Logging in {config.users} sessions per role through the login form.")
+        sessions = {
+            role: sessions_log_in(server.url, USERS[role], config.users)
+            for role in ("surgeon", "tumor_board")
+        }
+        sessions_file = work / "sessions.json"
+        sessions_file.write_text(json.dumps(sessions))
+        locust_environment = {
+            "BENCH_SESSIONS_FILE": str(sessions_file),
+            "BENCH_PATIENT_IDS_FILE": str(ids_file),
+        }
+
+        def scenario(user_class: str, name: str, *, seconds: int, users: int) -> dict[str, Any]:
+            server.settle()
+            say(f"Scenario {user_class}: {users} users, {seconds} s.")
+            started = time.monotonic()
+            stats = locust_run(
+                user_class,
+                users=users,
+                url=server.url,
+                seconds=seconds,
+                environment=locust_environment,
+                work=work,
+            )
+            if name not in stats:
+                raise BenchError(f"Locust recorded no {name!r} requests; see {work}.")
+            summary = {"users": users, **summarise(stats[name])}
+            summary["scenario_seconds"] = round(time.monotonic() - started, 1)
+            summary["other_requests"] = {
+                other: summarise(entry)
+                for other, entry in stats.items()
+                if other not in (name, "Aggregated")
+            }
+            return summary
+
+        full, users = config.seconds, config.users
+        scenario("WarmUpUser", "warm-up", seconds=min(full, 5), users=users)
+        scenarios["baseline"] = scenario("BaselineUser", "baseline", seconds=full, users=users)
+        scenarios["assessment_post"] = scenario(
+            "SurgeonPostingUser", "assessment post", seconds=full, users=users
+        )
+        scenarios["assessment_post_without_form_page"] = scenario(
+            "SurgeonPostingOnlyUser", "assessment post", seconds=full, users=users
+        )
+        scenarios["board_queue"] = scenario(
+            "BoardQueueUser", "board queue", seconds=full, users=users
+        )
+        scenarios["patient_list"] = scenario(
+            "PatientListUser", "patient list", seconds=full, users=users
+        )
+        # One user at a time: the pages' own time, without waiting behind other requests.
+        half = max(full // 2, 1)
+        scenarios["board_queue_one_user"] = scenario(
+            "BoardQueueUser", "board queue", seconds=half, users=1
+        )
+        scenarios["patient_list_one_user"] = scenario(
+            "PatientListUser", "patient list", seconds=half, users=1
+        )
+        worker_rss = server.worker_rss_mb()
+    finally:
+        server.stop()
+
+    verified = None
+    if config.verify:
+        from django.core.management import call_command
+
+        say("Verifying the audit chain and every content hash.")
+        report = _captured(call_command, "verify_audit")
+        verified = report.splitlines()[0] if report else ""
+
+    baseline_rps = scenarios["baseline"]["rps"]
+    post_rps = scenarios["assessment_post"]["rps"]
+    results: dict[str, Any] = {
+        "rules_evals_per_s": rules["rules_evals_per_s"],
+        "baseline_rps": baseline_rps,
+        "assessment_post_rps": post_rps,
+        "assessment_post_p95_ms": scenarios["assessment_post"]["p95_ms"],
+        "assessment_post_ratio": round(post_rps / baseline_rps, 3) if baseline_rps else 0.0,
+        "board_queue_p95_ms": scenarios["board_queue"]["p95_ms"],
+        "patient_list_p95_ms": scenarios["patient_list"]["p95_ms"],
+        "worker_rss_mb": round(max(worker_rss), 1) if worker_rss else 0.0,
+        "patients": context["patients"],
+    }
+    results["targets"] = {name: target_text(name) for name in TARGETS}
+    results["targets_met"] = {name: target_met(name, results[name]) for name in TARGETS}
+    results["meta"] = {
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        **git_commit(),
+        "cpu_count": os.cpu_count(),
+        "gunicorn_workers": config.workers,
+        "locust_users": config.users,
+        "seconds_per_scenario": config.seconds,
+        "python": platform.python_version(),
+        "postgresql": _postgresql_version(),
+        "worker_rss_mb_each": [round(size, 1) for size in worker_rss],
+        "assessment_post_without_form_page_ratio": (
+            round(scenarios["assessment_post_without_form_page"]["rps"] / baseline_rps, 3)
+            if baseline_rps
+            else 0.0
+        ),
+        "rules": rules,
+        "verify_audit": verified,
+        "load_generator": "Locust (FastHttpUser), a separate process on the same host",
+    }
+    results["scenarios"] = scenarios
+    results["plans"] = plans
+    return results
+
+
+def _captured(function, *arguments) -> str:
+    out = io.StringIO()
+    with contextlib.suppress(SystemExit):
+        function(*arguments, stdout=out)
+    return out.getvalue()
+
+
+def _postgresql_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0]
+
+
+def main() -> int:
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)
+    try:
+        config = Config.from_environment()
+        results = run(config)
+    except BenchError as error:
+        print(f"make bench: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("make bench: interrupted; gunicorn stopped.", file=sys.stderr)
+        return 130
+    RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    say("")
+    say(
+        f"{results['patients']:,} patients; {results['meta']['cpu_count']} CPUs; "
+        f"{config.workers} gunicorn workers; {config.users} Locust users; "
+        f"{config.seconds} s per scenario."
+    )
+    say("")
+    say(markdown_table(results))
+    say("")
+    say("Query plans (EXPLAIN ANALYZE, database time of every query of one page load):")
+    for plan in results["plans"]:
+        scans = f"; sequential scans: {', '.join(plan['seq_scans'])}" if plan["seq_scans"] else ""
+        say(
+            f"  {plan['page']:<30} {plan['database_ms']:>8.1f} ms  "
+            f"indexes: {', '.join(plan['indexes']) or '-'}{scans}"
+        )
+    if results["meta"]["verify_audit"]:
+        say(f"\nverify_audit: {results['meta']['verify_audit']}")
+    say(f"\nWritten to {RESULTS.relative_to(ROOT)}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

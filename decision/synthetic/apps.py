@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SyntheticConfig(AppConfig):
+    name = "decision.synthetic"
+    verbose_name = "Synthetic patients and benchmarks"
