@@ -13,6 +13,7 @@ from django.apps import apps
 from django.db import models
 
 from decision.audit.models import GENESIS_HASH, AuditEvent
+from decision.clinic.integrity import current_assessment_problem
 
 BATCH = 2000
 
@@ -74,4 +75,7 @@ def verify_integrity() -> IntegrityReport:
             break
         count, problem = content_hash_problem(model)
         records[model._meta.verbose_name_plural] = count
+    if not problem:
+        count, problem = current_assessment_problem()
+        records["current assessments (the board queue)"] = count
     return IntegrityReport(events=events, records=records, problem=problem)

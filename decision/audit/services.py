@@ -24,12 +24,28 @@ _FORBIDDEN_PAYLOAD_KEYS = frozenset(
 )
 
 
-def _lock_chain() -> None:
-    """Serialise appends so that each event links to the one committed before it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    # SQLite: transactions begin IMMEDIATE (see settings), which already serialises writers.
+_TAIL_SQL = "SELECT sequence, hash FROM audit_auditevent ORDER BY sequence DESC LIMIT 1"
+# On PostgreSQL the lock and the read go in one round trip: two statements, each with its
+# own snapshot, so the read sees every event committed before the lock was granted.
+_LOCKED_TAIL_SQL = f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK_KEY}); {_TAIL_SQL}"
+
+
+def audit_chain_tail() -> tuple[int, str]:
+    """Lock the audit chain for the rest of the caller's transaction and return the last
+    event's sequence number and hash (0 and the genesis hash for an empty chain).
+
+    The lock serialises appends, so that each event links to the one committed before
+    it: a PostgreSQL advisory lock; on SQLite, transactions begin IMMEDIATE (see
+    settings), which already serialises writers.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_LOCKED_TAIL_SQL)
+            cursor.nextset()
+        else:
+            cursor.execute(_TAIL_SQL)
+        last = cursor.fetchone()
+    return (last[0], last[1]) if last else (0, GENESIS_HASH)
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -58,11 +74,9 @@ def audit_event_record(
     forbidden = _FORBIDDEN_PAYLOAD_KEYS & payload.keys()
     if forbidden:
         raise ValueError(f"audit payloads must not hold {', '.join(sorted(forbidden))}")
-    _lock_chain()
-    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-    sequence, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    last_sequence, previous_hash = audit_chain_tail()
     event = AuditEvent(
-        sequence=sequence,
+        sequence=last_sequence + 1,
         occurred_at=timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -75,7 +89,8 @@ def audit_event_record(
         previous_hash=previous_hash,
     )
     event.hash = event.compute_hash()
-    event.save()
+    # A new row: no need for save()'s checks of an existing one.
+    AuditEvent.objects.bulk_create([event])
     logger.info("audit %s %s %s", action, object_type, event.object_id)
     return event
 

@@ -82,6 +82,14 @@ class QueueFilterForm(DateRangeForm):
         super().__init__(*args, **kwargs)
         self.fields["date_from"].label = "Encounter from"
         self.fields["date_to"].label = "Encounter to"
+        # Shown on every queue page, so rendered plainly (includes/plain_select.html),
+        # from a list read once rather than a query per use (a comprehension: list() would
+        # first ask the queryset for its length, one more query).
+        self.fields["surgeon"].choices = [choice for choice in self.fields["surgeon"].choices]
+        for name, field in self.fields.items():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            invalid = " is-invalid" if self.is_bound and name in self.errors else ""
+            field.widget.attrs["class"] = css + invalid
         self.fields["surgeon"].label_from_instance = lambda user: (
             user.get_full_name() or user.get_username()
         )
@@ -124,6 +132,8 @@ class AgendaAddForm(forms.Form):
         self.fields["meeting"].label_from_instance = lambda meeting: (
             f"{meeting.meeting_date:%Y-%m-%d} · {meeting.title}"
         )
+        if not self.is_bound:  # shown on the queue page: read the meetings once
+            self.fields["meeting"].choices = [choice for choice in self.fields["meeting"].choices]
 
     def clean_assessments(self) -> list[Assessment]:
         # Keep the order in which the cases were listed (oldest first).

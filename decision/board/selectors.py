@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from decision.audit.models import AuditEvent
 from decision.board.models import AgendaItem, BoardDecision, Guest, Meeting, Outcome
-from decision.clinic.models import Assessment, Patient
+from decision.clinic.models import Assessment, CurrentAssessment, Patient
 from decision.core import roles
 
 
@@ -22,21 +25,11 @@ def board_queue(
     encounter_from: date | None = None,
     encounter_to: date | None = None,
     surgeon: AbstractBaseUser | None = None,
-) -> QuerySet[Assessment]:
-    """Assessments awaiting a board decision, oldest recorded first.
-
-    Only each patient's latest assessment is a case: one that was corrected, or that a
-    later encounter of the same patient has replaced, is not. Dates filter the encounter
-    date.
-    """
-    newer = Assessment.objects.filter(
-        patient=OuterRef("patient"), created_at__gt=OuterRef("created_at")
-    )
-    # Not ``Assessment.objects.current()``: its outer join hides the anti-join from
-    # PostgreSQL's estimates, which then picks nested loops over every assessment.
-    corrected = Assessment.objects.filter(supersedes=OuterRef("pk"))
-    decided = BoardDecision.objects.filter(assessment=OuterRef("pk"))
-    cases = Assessment.objects.filter(~Exists(corrected), ~Exists(newer), ~Exists(decided))
+) -> QuerySet[CurrentAssessment]:
+    """Cases awaiting a board decision: each patient's latest assessment while no decision
+    has been recorded on it (an assessment that was corrected, or that a later encounter
+    has replaced, is not a case). Dates filter the encounter date."""
+    cases = CurrentAssessment.objects.filter(awaiting_board_decision=True)
     if recommendation_code:
         cases = cases.filter(recommendation_code=recommendation_code)
     if risk_group:
@@ -52,25 +45,55 @@ def board_queue(
     return cases
 
 
-def queue_page_rows(cases: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    """The queue in its order, with what each row shows (patient, surgeon, agendas)."""
+def queue_page_rows(cases: QuerySet[CurrentAssessment]) -> QuerySet[CurrentAssessment]:
+    """The queue, oldest recorded first, with what each row shows (the assessment, its
+    patient and surgeon, and the agendas it is already on)."""
     agenda = AgendaItem.objects.select_related("meeting").order_by("meeting__meeting_date")
     return (
-        cases.select_related("patient", "created_by")
-        .defer("findings", "result")
-        .prefetch_related(Prefetch("agenda_items", queryset=agenda))
-        .order_by("created_at", "id")
+        cases.select_related("assessment__patient", "assessment__created_by")
+        .defer("assessment__findings", "assessment__result")
+        .prefetch_related(Prefetch("assessment__agenda_items", queryset=agenda))
+        .order_by("created_at", "patient_id")
     )
 
 
-def queue_counts(cases: QuerySet[Assessment]) -> list[dict[str, object]]:
-    """Number of cases per recommendation code, in code order."""
-    return list(
-        cases.order_by()
-        .values("recommendation_code")
-        .annotate(cases=Count("id"))
-        .order_by("recommendation_code")
+# The writes that change the queue. Each appends its audit event in its own transaction,
+# and the audit chain is appended in commit order, so the last such event identifies the
+# state of the queue.
+QUEUE_CHANGES = ("assessment.created", "board.decision_recorded")
+_COUNTS_SECONDS = 600
+
+
+def queue_version() -> str:
+    """Changes whenever a case enters or leaves the queue (two indexed look-ups)."""
+    return ":".join(
+        AuditEvent.objects.filter(action=action)
+        .order_by("-sequence")
+        .values_list("hash", flat=True)
+        .first()
+        or "-"
+        for action in QUEUE_CHANGES
     )
+
+
+def queue_counts(cases: QuerySet[CurrentAssessment]) -> list[dict[str, object]]:
+    """Number of cases per recommendation code, in code order.
+
+    Counting a long queue reads all of it, so the counts are kept in the cache until the
+    queue changes (``queue_version``); a page of the queue itself is always read afresh.
+    """
+    query = str(cases.query)
+    key = "board-queue-counts:" + hashlib.sha256(f"{queue_version()}|{query}".encode()).hexdigest()
+    counts = cache.get(key)
+    if counts is None:
+        counts = list(
+            cases.order_by()
+            .values("recommendation_code")
+            .annotate(cases=Count("pk"))
+            .order_by("recommendation_code")
+        )
+        cache.set(key, counts, _COUNTS_SECONDS)
+    return counts
 
 
 def clinicians() -> QuerySet:

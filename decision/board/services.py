@@ -16,7 +16,7 @@ from django.utils import timezone
 from decision.audit.services import audit_event_record
 from decision.board import export, selectors
 from decision.board.models import AgendaItem, BoardDecision, Guest, Meeting, Outcome
-from decision.clinic.models import Assessment
+from decision.clinic.models import Assessment, CurrentAssessment
 
 
 class BoardConflict(Exception):
@@ -74,6 +74,10 @@ def board_decision_record(
             )
             decision.content_hash = decision.compute_content_hash()
             decision.save()
+            # The case leaves the queue (if it is its patient's current assessment).
+            CurrentAssessment.objects.filter(
+                assessment=assessment, awaiting_board_decision=True
+            ).update(awaiting_board_decision=False)
             _decision_audit(decision, recorder=recorder, request=request)
     except IntegrityError:
         # A concurrent submission won the race: the same form gets its result back, any

@@ -29,6 +29,20 @@ from decision.clinic.models import Assessment
 from decision.core import roles
 
 CASES_PER_PAGE = 25
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its total, for lists whose total is already known."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:
+        return self.known_count
+
+
 MEETINGS_PER_PAGE = 25
 
 
@@ -42,9 +56,14 @@ def board_queue(request: HttpRequest) -> HttpResponse:
     access.require_board_reader(request)
     filters = QueueFilterForm(request.GET)
     cases = selectors.board_queue(**filters.filters())
-    page = Paginator(selectors.queue_page_rows(cases), CASES_PER_PAGE).get_page(
-        request.GET.get("page")
+    counts = selectors.queue_counts(cases)
+    # The counts by code already add up to the total: no second pass over the queue.
+    paginator = CountedPaginator(
+        selectors.queue_page_rows(cases),
+        CASES_PER_PAGE,
+        count=sum(count["cases"] for count in counts),
     )
+    page = paginator.get_page(request.GET.get("page"))
     add_form = None
     if roles.can_record_board_decision(request.user):
         add_form = AgendaAddForm(initial={"meeting": request.GET.get("meeting")})
@@ -62,8 +81,8 @@ def board_queue(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "page": page,
-        "rows": presenters.queue_rows(page.object_list),
-        "counts": selectors.queue_counts(cases),
+        "rows": presenters.queue_rows([case.assessment for case in page.object_list]),
+        "counts": counts,
         "add_form": add_form,
         "return_query": request.GET.urlencode(),
     }

@@ -13,6 +13,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from decision import rules
 from decision.clinic.models import Patient
@@ -164,9 +165,14 @@ class AssessmentForm(forms.Form):
                 self.fields[spec.name + UNKNOWN_SUFFIX] = forms.BooleanField(
                     label="Unknown", required=False
                 )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = self._layout()
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """The layout, built only when the form is shown (not for every submission)."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = self._layout()
+        return helper
 
     def _layout(self) -> Layout:
         sections: dict[str, list[Any]] = {}

@@ -36,7 +36,6 @@ class Patient(models.Model):
             models.UniqueConstraint(Upper("mrn"), name="patient_mrn_unique_any_case"),
         ]
         indexes = [
-            models.Index(Upper("family_name"), Upper("given_name"), name="patient_name_upper_idx"),
             models.Index(fields=["family_name", "given_name", "mrn"], name="patient_order_idx"),
         ]
 
@@ -102,15 +101,8 @@ class Assessment(ImmutableModel):
         ]
         indexes = [
             models.Index(fields=["patient", "-created_at"], name="assessment_patient_idx"),
-            # The board queue: oldest first, and each of its filters in that order.
-            models.Index(fields=["created_at", "id"], name="assessment_created_idx"),
-            models.Index(
-                fields=["recommendation_code", "created_at", "id"], name="assessment_code_idx"
-            ),
-            models.Index(fields=["risk_group", "created_at", "id"], name="assessment_risk_idx"),
-            models.Index(fields=["intent", "created_at", "id"], name="assessment_intent_idx"),
+            # A surgeon's recent assessments (the dashboard).
             models.Index(fields=["created_by", "created_at", "id"], name="assessment_author_idx"),
-            models.Index(fields=["encounter_date"], name="assessment_encounter_idx"),
         ]
 
     def __str__(self) -> str:
@@ -159,3 +151,67 @@ class Assessment(ImmutableModel):
         if self.score_min == self.score_max:
             return str(self.score_min)
         return f"{self.score_min}–{self.score_max}"
+
+
+_AWAITING = models.Q(awaiting_board_decision=True)
+
+
+class CurrentAssessment(models.Model):
+    """Each patient's latest assessment, and whether it still awaits a board decision.
+
+    Derived from the assessments and board decisions (and rebuildable from them; see
+    ``decision.audit.integrity``), and written in the same transaction as they are, so
+    that the tumor-board queue and its counts read one narrow row per patient instead of
+    working out, on every page, which of all assessments is each patient's latest and
+    undecided. The copied columns never change for a given assessment.
+    """
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.PROTECT, primary_key=True, related_name="current_assessment"
+    )
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.PROTECT, related_name="current_for"
+    )
+    awaiting_board_decision = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+    encounter_date = models.DateField()
+    recommendation_code = models.CharField(max_length=48)
+    risk_group = models.CharField(max_length=16)
+    intent = models.CharField(max_length=16)
+    # Indexed by queue_surgeon_idx for the cases that await a decision.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    class Meta:
+        indexes = [
+            # The queue, oldest first, and its selective filters in that order.
+            models.Index(
+                fields=["created_at", "patient"], condition=_AWAITING, name="queue_order_idx"
+            ),
+            models.Index(
+                fields=["recommendation_code", "created_at"],
+                condition=_AWAITING,
+                name="queue_code_idx",
+            ),
+            models.Index(
+                fields=["created_by", "created_at"], condition=_AWAITING, name="queue_surgeon_idx"
+            ),
+            models.Index(
+                fields=["encounter_date"], condition=_AWAITING, name="queue_encounter_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Current assessment of {self.patient_id}"
+
+    @classmethod
+    def copied_from(cls, assessment: Assessment) -> dict[str, object]:
+        return {
+            "created_at": assessment.created_at,
+            "encounter_date": assessment.encounter_date,
+            "recommendation_code": assessment.recommendation_code,
+            "risk_group": assessment.risk_group,
+            "intent": assessment.intent,
+            "created_by_id": assessment.created_by_id,
+        }

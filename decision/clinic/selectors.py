@@ -22,7 +22,7 @@ def patient_search(query: str) -> QuerySet[Patient]:
 
 
 def patient_get(patient_id: uuid.UUID) -> Patient:
-    return Patient.objects.select_related("created_by").get(pk=patient_id)
+    return Patient.objects.get(pk=patient_id)
 
 
 def patient_assessment_history(patient: Patient) -> list[Assessment]:

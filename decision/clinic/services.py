@@ -7,13 +7,13 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from decision import rules
 from decision.audit.services import audit_event_record
-from decision.clinic.models import Assessment, Patient
+from decision.clinic.models import Assessment, CurrentAssessment, Patient
 
 
 class AssessmentConflict(Exception):
@@ -73,9 +73,6 @@ def assessment_create(
     ``rules.FindingsInvalid`` for invalid findings and ``AssessmentConflict`` when
     ``supersedes`` has meanwhile been corrected by someone else.
     """
-    existing = _assessment_for_key(idempotency_key, patient=patient, author=author)
-    if existing is not None:
-        return existing
     parsed = rules.parse_findings(findings, as_of=encounter_date)
     result = rules.evaluate(parsed, as_of=encounter_date).to_dict()
     try:
@@ -92,9 +89,11 @@ def assessment_create(
                 supersedes=supersedes,
                 supersede_reason=supersede_reason,
             )
+            _current_assessment_advance(assessment)
             _assessment_audit(assessment, author=author, request=request)
     except IntegrityError:
-        # A concurrent submission of the same form won the race: hand back its result.
+        # The same form was submitted before (a double click, the back button) or at the
+        # same moment: its idempotency key is taken, so hand back that assessment.
         existing = _assessment_for_key(idempotency_key, patient=patient, author=author)
         if existing is not None:
             return existing
@@ -104,11 +103,60 @@ def assessment_create(
     return assessment
 
 
+_ADVANCE_COLUMNS = (
+    "patient_id",
+    "assessment_id",
+    "awaiting_board_decision",
+    "created_at",
+    "encounter_date",
+    "recommendation_code",
+    "risk_group",
+    "intent",
+    "created_by_id",
+)
+# One statement, safe against a concurrent assessment of the same patient: the row moves
+# only to a later assessment, whichever transaction commits first.
+_ADVANCE_SQL = """
+    INSERT INTO clinic_currentassessment (
+        patient_id, assessment_id, awaiting_board_decision, created_at, encounter_date,
+        recommendation_code, risk_group, intent, created_by_id
+    )
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (patient_id) DO UPDATE SET
+        assessment_id = excluded.assessment_id,
+        awaiting_board_decision = excluded.awaiting_board_decision,
+        created_at = excluded.created_at,
+        encounter_date = excluded.encounter_date,
+        recommendation_code = excluded.recommendation_code,
+        risk_group = excluded.risk_group,
+        intent = excluded.intent,
+        created_by_id = excluded.created_by_id
+    WHERE clinic_currentassessment.created_at < excluded.created_at
+"""
+
+
+def _current_assessment_advance(assessment: Assessment) -> None:
+    """Make ``assessment`` its patient's current one, awaiting a board decision."""
+    row = CurrentAssessment(
+        patient_id=assessment.patient_id,
+        assessment_id=assessment.pk,
+        awaiting_board_decision=True,
+        **CurrentAssessment.copied_from(assessment),
+    )
+    fields = [CurrentAssessment._meta.get_field(column) for column in _ADVANCE_COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ADVANCE_SQL,
+            [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields],
+        )
+
+
 def _assessment_for_key(
     key: uuid.UUID, *, patient: Patient, author: AbstractBaseUser
 ) -> Assessment | None:
-    existing = Assessment.objects.filter(idempotency_key=key).first()
-    if existing is None:
+    try:
+        existing = Assessment.objects.get(idempotency_key=key)
+    except Assessment.DoesNotExist:
         return None
     if existing.patient_id != patient.pk or existing.created_by_id != author.pk:
         raise AssessmentConflict("This form was already used for another assessment.")

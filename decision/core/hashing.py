@@ -10,12 +10,13 @@ from typing import Any
 def _normalise(value: Any) -> Any:
     # A whole-number float and the integer are the same clinical value; databases may hand
     # either back (PostgreSQL's jsonb stores 6.0 and 6 alike as numeric), so both hash alike.
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is dict:
         return {str(key): _normalise(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
+    if kind is list or kind is tuple:
         return [_normalise(item) for item in value]
+    if kind is float and value.is_integer():
+        return int(value)
     return value
 
 

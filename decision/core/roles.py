@@ -7,6 +7,7 @@ audited like anyone else's.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
 
 SURGEON = "surgeon"
 TUMOR_BOARD = "tumor_board"
@@ -15,6 +16,12 @@ ROLES = (SURGEON, TUMOR_BOARD, AUDITOR)
 
 User = AbstractBaseUser | AnonymousUser
 
+# Asked on every request, so spelt out rather than built by the ORM each time.
+_ROLES_SQL = (
+    "SELECT g.name FROM auth_group g "
+    "JOIN auth_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = %s"
+)
+
 
 def user_roles(user: User) -> frozenset[str]:
     """The user's role names, read once per request and cached on the user object."""
@@ -22,7 +29,9 @@ def user_roles(user: User) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_crlm_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(_ROLES_SQL, [user.pk])
+            cached = frozenset(name for (name,) in cursor.fetchall() if name in ROLES)
         user._crlm_roles = cached
     return cached
 

@@ -17,8 +17,8 @@ from django.db import connection, transaction
 
 from decision import rules
 from decision.audit import services as audit_services
-from decision.audit.models import GENESIS_HASH, AuditEvent
-from decision.clinic.models import Assessment, Patient
+from decision.audit.models import AuditEvent
+from decision.clinic.models import Assessment, CurrentAssessment, Patient
 from decision.synthetic.cases import (
     SyntheticAssessment,
     SyntheticPatient,
@@ -28,7 +28,12 @@ from decision.synthetic.cases import (
 )
 
 AUTHOR_USERNAME = "synthetic"
-_TABLES = (Patient._meta.db_table, Assessment._meta.db_table, AuditEvent._meta.db_table)
+_TABLES = (
+    Patient._meta.db_table,
+    Assessment._meta.db_table,
+    CurrentAssessment._meta.db_table,
+    AuditEvent._meta.db_table,
+)
 
 
 @dataclass
@@ -92,6 +97,7 @@ def synthetic_patients_seed(
         with transaction.atomic():
             Patient.objects.bulk_create(patients)
             Assessment.objects.bulk_create(assessments)
+            CurrentAssessment.objects.bulk_create(_current_assessments(assessments))
             events = _audit_events_append(_event_drafts(patients, assessments, author))
         summary.patients += len(patients)
         summary.assessments += len(assessments)
@@ -233,9 +239,7 @@ def _event(
 def _audit_events_append(drafts: list[AuditEvent]) -> list[AuditEvent]:
     """Link ``drafts`` to the end of the audit chain and insert them, in the caller's
     transaction, holding the chain's lock so that no other writer interleaves."""
-    audit_services._lock_chain()
-    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-    sequence, previous_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
+    sequence, previous_hash = audit_services.audit_chain_tail()
     for event in drafts:
         sequence += 1
         event.sequence = sequence
@@ -244,12 +248,30 @@ def _audit_events_append(drafts: list[AuditEvent]) -> list[AuditEvent]:
     return AuditEvent.objects.bulk_create(drafts)
 
 
-def _latest_codes(assessments: list[Assessment]) -> list[str]:
-    """Recommendation codes of each patient's latest assessment (the board's cases)."""
+def _latest(assessments: list[Assessment]) -> list[Assessment]:
+    """Each patient's latest assessment (the board's cases; none has a decision yet)."""
     latest: dict[Any, Assessment] = {}
     for assessment in assessments:
-        latest[assessment.patient_id] = assessment
-    return [assessment.recommendation_code for assessment in latest.values()]
+        current = latest.get(assessment.patient_id)
+        if current is None or current.created_at < assessment.created_at:
+            latest[assessment.patient_id] = assessment
+    return list(latest.values())
+
+
+def _current_assessments(assessments: list[Assessment]) -> list[CurrentAssessment]:
+    return [
+        CurrentAssessment(
+            patient_id=assessment.patient_id,
+            assessment_id=assessment.pk,
+            awaiting_board_decision=True,
+            **CurrentAssessment.copied_from(assessment),
+        )
+        for assessment in _latest(assessments)
+    ]
+
+
+def _latest_codes(assessments: list[Assessment]) -> list[str]:
+    return [assessment.recommendation_code for assessment in _latest(assessments)]
 
 
 def _refresh_planner_statistics() -> None:
