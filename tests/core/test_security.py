@@ -171,10 +171,20 @@ def test_no_page_has_inline_script_or_style(surgeon_client, surgeon):
 HOSTILE = "<script>alert(1)</script>"
 
 
-def test_a_hostile_patient_name_is_shown_as_text_everywhere(surgeon_client, surgeon):
+def test_a_hostile_patient_name_is_shown_as_text_everywhere(surgeon_client, surgeon, board_member):
+    from decision.board import services as board_services
+    from tests.factories import make_decision, make_meeting
+
     patient = make_patient(surgeon, family_name=HOSTILE, given_name=HOSTILE, mrn="X<b>1</b>")
     original = make_assessment(patient, surgeon)
-    make_assessment(patient, surgeon, supersedes=original, supersede_reason=HOSTILE)
+    current = make_assessment(patient, surgeon, supersedes=original, supersede_reason=HOSTILE)
+    meeting = make_meeting(board_member, title=HOSTILE)
+    board_services.agenda_cases_add(organiser=board_member, meeting=meeting, assessments=[current])
+    board_services.guest_add(
+        organiser=board_member, meeting=meeting, name=HOSTILE, specialty=HOSTILE
+    )
+    other = make_assessment(make_patient(surgeon, family_name=HOSTILE, mrn="Y<i>2</i>"), surgeon)
+    make_decision(other, board_member, outcome="alternative", plan=HOSTILE, rationale=HOSTILE)
     surgeon_client.post("/patients/", {"query": "<script>"})
     pages = [
         "/",
@@ -182,9 +192,16 @@ def test_a_hostile_patient_name_is_shown_as_text_everywhere(surgeon_client, surg
         f"/patients/{patient.pk}/",
         f"/patients/{patient.pk}/assessments/new/",
         f"/assessments/{original.pk}/",
-        f"/assessments/{original.superseded_by.pk}/",
+        f"/assessments/{current.pk}/",
+        "/board/",
+        f"/board/cases/{current.pk}/",
+        f"/board/cases/{other.pk}/",
+        f"/board/cases/{other.pk}/print/",
+        "/board/meetings/",
+        f"/board/meetings/{meeting.pk}/",
+        f"/board/meetings/{meeting.pk}/handout/",
     ]
     for url in pages:
         body = surgeon_client.get(url).content.decode()
-        assert HOSTILE not in body and "<b>1</b>" not in body, url
+        assert HOSTILE not in body and "<b>1</b>" not in body and "<i>2</i>" not in body, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body or "&lt;SCRIPT&gt;" in body, url
