@@ -153,12 +153,6 @@ def surgeon_client(client, surgeon):
     return client
 
 
-def on_postgresql() -> bool:
-    from django.db import connection
-
-    return connection.vendor == "postgresql"
-
-
 @pytest.fixture
 def board_client(client, board_member):
     client.force_login(board_member)

@@ -4,7 +4,6 @@ command and any later interface share one definition of valid input."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -293,7 +292,3 @@ class CorrectionForm(AssessmentForm):
         if not reason:
             raise forms.ValidationError("Say why the assessment is corrected.")
         return reason
-
-
-def new_idempotency_key() -> uuid.UUID:
-    return uuid.uuid4()
