@@ -330,6 +330,8 @@ def rules_rate() -> dict[str, Any]:
 
 def port_free(port: int) -> None:
     with socket.socket() as probe:
+        # As gunicorn binds: connections of an earlier run still in TIME_WAIT do not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

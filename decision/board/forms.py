@@ -15,6 +15,7 @@ from decision.board.models import BoardDecision, Guest, Meeting, Outcome
 from decision.clinic.forms import EARLIEST_DATE, DateInput
 from decision.clinic.models import Assessment
 from decision.clinic.presenters import INTENT_LABELS, RISK_GROUP_LABELS
+from decision.core.forms import ListedModelChoiceField
 from decision.rules import knowledge
 
 ANY = ("", "Any")
@@ -74,7 +75,7 @@ class QueueFilterForm(DateRangeForm):
     intent = forms.ChoiceField(
         label="Intent", required=False, choices=[ANY, *INTENT_LABELS.items()]
     )
-    surgeon = forms.ModelChoiceField(
+    surgeon = ListedModelChoiceField(
         label="Surgeon", required=False, queryset=selectors.surgeons(), empty_label="Any"
     )
 
@@ -82,10 +83,7 @@ class QueueFilterForm(DateRangeForm):
         super().__init__(*args, **kwargs)
         self.fields["date_from"].label = "Encounter from"
         self.fields["date_to"].label = "Encounter to"
-        # Shown on every queue page, so rendered plainly (includes/plain_select.html),
-        # from a list read once rather than a query per use (a comprehension: list() would
-        # first ask the queryset for its length, one more query).
-        self.fields["surgeon"].choices = [choice for choice in self.fields["surgeon"].choices]
+        # Shown on every queue page, so rendered plainly (includes/plain_select.html).
         for name, field in self.fields.items():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             invalid = " is-invalid" if self.is_bound and name in self.errors else ""
@@ -112,7 +110,7 @@ class QueueFilterForm(DateRangeForm):
 class AgendaAddForm(forms.Form):
     """Put the ticked cases of the queue on a meeting's agenda."""
 
-    meeting = forms.ModelChoiceField(
+    meeting = ListedModelChoiceField(
         label="Meeting",
         queryset=Meeting.objects.none(),
         empty_label="Choose a meeting…",
@@ -132,8 +130,6 @@ class AgendaAddForm(forms.Form):
         self.fields["meeting"].label_from_instance = lambda meeting: (
             f"{meeting.meeting_date:%Y-%m-%d} · {meeting.title}"
         )
-        if not self.is_bound:  # shown on the queue page: read the meetings once
-            self.fields["meeting"].choices = [choice for choice in self.fields["meeting"].choices]
 
     def clean_assessments(self) -> list[Assessment]:
         # Keep the order in which the cases were listed (oldest first).

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from decision.board.models import AgendaItem, BoardDecision, Meeting
-from decision.clinic.models import Assessment
+from django.urls import reverse
+from django.utils import timezone
+
+from decision.board.models import AgendaItem, BoardDecision
+from decision.clinic.models import Assessment, score_text
 from decision.clinic.presenters import INTENT_LABELS, RISK_GROUP_LABELS, BarChart, bar_chart
 
 
@@ -20,7 +24,6 @@ class CaseRow:
     risk_group_label: str
     agenda_item: AgendaItem | None = None
     decision: BoardDecision | None = None
-    meetings: tuple[Meeting, ...] = ()
 
     @property
     def patient(self):
@@ -36,13 +39,59 @@ def _case_row(assessment: Assessment, **extra: Any) -> CaseRow:
     )
 
 
-def queue_rows(assessments: list[Assessment]) -> list[CaseRow]:
-    """Queue rows, each with the meetings whose agenda already holds the case."""
+@dataclass(frozen=True)
+class QueueMeeting:
+    url: str
+    date_text: str
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One case of the queue, as its row shows it (see ``selectors.queue_page_rows``)."""
+
+    assessment_id: uuid.UUID
+    case_url: str
+    recorded_text: str
+    patient_name: str
+    mrn: str
+    encounter_text: str
+    score_text: str
+    risk_group_label: str
+    recommendation_code: str
+    intent_label: str
+    surgeon_name: str
+    meetings: tuple[QueueMeeting, ...]
+
+
+def queue_rows(
+    rows: list[dict[str, Any]], agendas: dict[uuid.UUID, list[tuple[uuid.UUID, date]]]
+) -> list[QueueRow]:
+    """Queue rows, each with the meetings whose agenda already holds the case. Times are
+    shown in the site's time zone, as everywhere else."""
     return [
-        _case_row(
-            assessment, meetings=tuple(item.meeting for item in assessment.agenda_items.all())
+        QueueRow(
+            assessment_id=row["assessment_id"],
+            case_url=reverse("board_case", args=[row["assessment_id"]]),
+            recorded_text=f"{timezone.localtime(row['created_at']):%Y-%m-%d %H:%M}",
+            patient_name=f"{row['family_name'].upper()}, {row['given_name']}",
+            mrn=row["mrn"],
+            encounter_text=f"{row['encounter_date']:%Y-%m-%d}",
+            score_text=score_text(row["score_min"], row["score_max"]),
+            risk_group_label=RISK_GROUP_LABELS.get(row["risk_group"], row["risk_group"]),
+            recommendation_code=row["recommendation_code"],
+            intent_label=INTENT_LABELS.get(row["intent"], row["intent"]),
+            surgeon_name=(
+                f"{row['surgeon_first_name']} {row['surgeon_last_name']}".strip()
+                or row["surgeon_username"]
+            ),
+            meetings=tuple(
+                QueueMeeting(
+                    url=reverse("board_meeting", args=[meeting_id]), date_text=f"{day:%Y-%m-%d}"
+                )
+                for meeting_id, day in agendas.get(row["assessment_id"], ())
+            ),
         )
-        for assessment in assessments
+        for row in rows
     ]
 
 

@@ -9,9 +9,9 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from decision.audit.models import AuditEvent
 from decision.board.models import AgendaItem, BoardDecision, Guest, Meeting, Outcome
 from decision.clinic.models import Assessment, CurrentAssessment, Patient
 from decision.core import roles
@@ -45,16 +45,45 @@ def board_queue(
     return cases
 
 
-def queue_page_rows(cases: QuerySet[CurrentAssessment]) -> QuerySet[CurrentAssessment]:
-    """The queue, oldest recorded first, with what each row shows (the assessment, its
-    patient and surgeon, and the agendas it is already on)."""
-    agenda = AgendaItem.objects.select_related("meeting").order_by("meeting__meeting_date")
-    return (
-        cases.select_related("assessment__patient", "assessment__created_by")
-        .defer("assessment__findings", "assessment__result")
-        .prefetch_related(Prefetch("assessment__agenda_items", queryset=agenda))
-        .order_by("created_at", "patient_id")
+# What a row of the queue shows, read as plain values: a page of the queue is read on
+# every visit, and building model instances for it would cost more than the query.
+QUEUE_ROW_COLUMNS = (
+    "assessment_id",
+    "created_at",
+    "encounter_date",
+    "recommendation_code",
+    "risk_group",
+    "intent",
+)
+QUEUE_ROW_JOINED = {
+    "score_min": F("assessment__score_min"),
+    "score_max": F("assessment__score_max"),
+    "family_name": F("patient__family_name"),
+    "given_name": F("patient__given_name"),
+    "mrn": F("patient__mrn"),
+    "surgeon_username": F("created_by__username"),
+    "surgeon_first_name": F("created_by__first_name"),
+    "surgeon_last_name": F("created_by__last_name"),
+}
+
+
+def queue_page_rows(cases: QuerySet[CurrentAssessment]) -> QuerySet:
+    """The queue, oldest recorded first, as dictionaries of its ``QUEUE_ROW_COLUMNS`` and
+    ``QUEUE_ROW_JOINED``."""
+    return cases.order_by("created_at", "patient_id").values(*QUEUE_ROW_COLUMNS, **QUEUE_ROW_JOINED)
+
+
+def queue_agendas(assessment_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[tuple[uuid.UUID, date]]]:
+    """The meetings (id, date) whose agenda holds each case, earliest first."""
+    agendas: dict[uuid.UUID, list[tuple[uuid.UUID, date]]] = {}
+    items = (
+        AgendaItem.objects.filter(assessment_id__in=assessment_ids)
+        .order_by("meeting__meeting_date", "meeting_id")
+        .values_list("assessment_id", "meeting_id", "meeting__meeting_date")
     )
+    for assessment_id, meeting_id, meeting_date in items:
+        agendas.setdefault(assessment_id, []).append((meeting_id, meeting_date))
+    return agendas
 
 
 # The writes that change the queue. Each appends its audit event in its own transaction,
@@ -64,16 +93,19 @@ QUEUE_CHANGES = ("assessment.created", "board.decision_recorded")
 _COUNTS_SECONDS = 600
 
 
+_LATEST_HASH_SQL = (
+    "(SELECT hash FROM audit_auditevent WHERE action = %s ORDER BY sequence DESC LIMIT 1)"
+)
+_QUEUE_VERSION_SQL = "SELECT " + ", ".join(_LATEST_HASH_SQL for _ in QUEUE_CHANGES)
+
+
 def queue_version() -> str:
-    """Changes whenever a case enters or leaves the queue (two indexed look-ups)."""
-    return ":".join(
-        AuditEvent.objects.filter(action=action)
-        .order_by("-sequence")
-        .values_list("hash", flat=True)
-        .first()
-        or "-"
-        for action in QUEUE_CHANGES
-    )
+    """Changes whenever a case enters or leaves the queue: the hashes of the latest audit
+    event of each kind in ``QUEUE_CHANGES`` (one query, an index look-up each)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_QUEUE_VERSION_SQL, QUEUE_CHANGES)
+        hashes = cursor.fetchone()
+    return ":".join(value or "-" for value in hashes)
 
 
 def queue_counts(cases: QuerySet[CurrentAssessment]) -> list[dict[str, object]]:

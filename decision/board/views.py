@@ -64,6 +64,7 @@ def board_queue(request: HttpRequest) -> HttpResponse:
         count=sum(count["cases"] for count in counts),
     )
     page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     add_form = None
     if roles.can_record_board_decision(request.user):
         add_form = AgendaAddForm(initial={"meeting": request.GET.get("meeting")})
@@ -74,14 +75,16 @@ def board_queue(request: HttpRequest) -> HttpResponse:
         object_id="",
         payload={
             "page": page.number,
-            "shown": len(page.object_list),
+            "shown": len(rows),
             "total": page.paginator.count,
         },
     )
     context = {
         "filters": filters,
         "page": page,
-        "rows": presenters.queue_rows([case.assessment for case in page.object_list]),
+        "rows": presenters.queue_rows(
+            rows, selectors.queue_agendas([row["assessment_id"] for row in rows])
+        ),
         "counts": counts,
         "add_form": add_form,
         "return_query": request.GET.urlencode(),

@@ -147,10 +147,14 @@ class Assessment(ImmutableModel):
 
     @property
     def score_text(self) -> str:
-        """The score, or its range with an en dash when findings are unknown."""
-        if self.score_min == self.score_max:
-            return str(self.score_min)
-        return f"{self.score_min}–{self.score_max}"
+        return score_text(self.score_min, self.score_max)
+
+
+def score_text(score_min: int, score_max: int) -> str:
+    """The score, or its range with an en dash when findings are unknown."""
+    if score_min == score_max:
+        return str(score_min)
+    return f"{score_min}–{score_max}"
 
 
 _AWAITING = models.Q(awaiting_board_decision=True)

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 # As measured on PostgreSQL, the same for 5 and 50 cases: three queries for the session and
 # the user, the page's own reads, and the audit event of the view (with the chain's lock,
 # which SQLite does without: one query fewer there).
-# The queue adds two look-ups of its version (see selectors.queue_counts).
-QUEUE_QUERIES = 16
+# The queue adds the look-up of its version (see selectors.queue_counts).
+QUEUE_QUERIES = 13
 MEETING_QUERIES = 15
 HANDOUT_QUERIES = 11
 CASE_QUERIES = 15

@@ -21,7 +21,11 @@ NOT_FIT = {**EXAMPLE_1_FINDINGS, "fit_for_surgery": False}
 def listed(client, query: str = "") -> list:
     response = client.get(f"/board/{query}")
     assert response.status_code == 200
-    return [row.assessment for row in response.context["rows"]]
+    return [row.assessment_id for row in response.context["rows"]]
+
+
+def pks(assessments) -> list:
+    return [assessment.pk for assessment in assessments]
 
 
 def test_the_queue_lists_each_patient_s_latest_assessment_without_a_decision_oldest_first(
@@ -39,7 +43,7 @@ def test_the_queue_lists_each_patient_s_latest_assessment_without_a_decision_old
     )
     later_encounter = make_assessment(revisited, surgeon, encounter_date=date(2026, 11, 20))
 
-    assert listed(board_client) == [waiting_first, correction, later_encounter]
+    assert listed(board_client) == pks([waiting_first, correction, later_encounter])
 
 
 def test_a_decided_case_leaves_the_queue_even_after_an_amendment(
@@ -63,12 +67,12 @@ def test_the_queue_filters_by_recommendation_risk_group_and_intent(board_client,
     hai = make_assessment(make_patient(surgeon), surgeon, findings=EXAMPLE_3_FINDINGS)
     not_fit = make_assessment(make_patient(surgeon), surgeon, findings=NOT_FIT)
 
-    assert listed(board_client, "?recommendation=HAI_FOR_UNRESECTABLE") == [hai]
+    assert listed(board_client, "?recommendation=HAI_FOR_UNRESECTABLE") == pks([hai])
     # Spec examples 1 and 5 score 5 (high); example 3 scores 0 (low).
-    assert listed(board_client, "?risk_group=high") == [resect, not_fit]
-    assert listed(board_client, "?risk_group=low") == [hai]
-    assert listed(board_client, "?intent=non_operative") == [not_fit]
-    assert listed(board_client, "?intent=curative&risk_group=high") == [resect]
+    assert listed(board_client, "?risk_group=high") == pks([resect, not_fit])
+    assert listed(board_client, "?risk_group=low") == pks([hai])
+    assert listed(board_client, "?intent=non_operative") == pks([not_fit])
+    assert listed(board_client, "?intent=curative&risk_group=high") == pks([resect])
 
 
 def test_the_queue_filters_by_encounter_date_range_both_ends_included(board_client, surgeon):
@@ -76,9 +80,9 @@ def test_the_queue_filters_by_encounter_date_range_both_ends_included(board_clie
     middle = make_assessment(make_patient(surgeon), surgeon, encounter_date=date(2026, 11, 1))
     late = make_assessment(make_patient(surgeon), surgeon, encounter_date=date(2026, 11, 20))
 
-    assert listed(board_client, "?date_from=2026-11-01") == [middle, late]
-    assert listed(board_client, "?date_to=2026-11-01") == [early, middle]
-    assert listed(board_client, "?date_from=2026-10-06&date_to=2026-11-19") == [middle]
+    assert listed(board_client, "?date_from=2026-11-01") == pks([middle, late])
+    assert listed(board_client, "?date_to=2026-11-01") == pks([early, middle])
+    assert listed(board_client, "?date_from=2026-10-06&date_to=2026-11-19") == pks([middle])
 
 
 def test_the_queue_filters_by_surgeon(board_client, surgeon, make_user):
@@ -86,8 +90,8 @@ def test_the_queue_filters_by_surgeon(board_client, surgeon, make_user):
     mine = make_assessment(make_patient(surgeon), surgeon)
     theirs = make_assessment(make_patient(colleague), colleague)
 
-    assert listed(board_client, f"?surgeon={colleague.pk}") == [theirs]
-    assert listed(board_client, f"?surgeon={surgeon.pk}") == [mine]
+    assert listed(board_client, f"?surgeon={colleague.pk}") == pks([theirs])
+    assert listed(board_client, f"?surgeon={surgeon.pk}") == pks([mine])
 
 
 def test_a_bad_filter_is_named_and_the_others_still_apply(board_client, surgeon):
@@ -95,7 +99,7 @@ def test_a_bad_filter_is_named_and_the_others_still_apply(board_client, surgeon)
     make_assessment(make_patient(surgeon), surgeon)
     response = board_client.get("/board/?recommendation=HAI_FOR_UNRESECTABLE&date_from=soon")
     assert "Enter a date as YYYY-MM-DD." in response.content.decode()
-    assert [row.assessment for row in response.context["rows"]] == [hai]
+    assert [row.assessment_id for row in response.context["rows"]] == [hai.pk]
 
 
 def test_an_end_date_before_the_start_is_refused(board_client):
@@ -125,10 +129,10 @@ def test_the_queue_is_paginated_by_25_keeping_the_filters(board_client, surgeon)
     cases = [make_assessment(make_patient(surgeon), surgeon) for _ in range(27)]
 
     first = board_client.get("/board/?risk_group=high")
-    assert [row.assessment for row in first.context["rows"]] == cases[:25]
+    assert [row.assessment_id for row in first.context["rows"]] == pks(cases[:25])
     assert "?risk_group=high&amp;page=2" in first.content.decode()
     second = board_client.get("/board/?risk_group=high&page=2")
-    assert [row.assessment for row in second.context["rows"]] == cases[25:]
+    assert [row.assessment_id for row in second.context["rows"]] == pks(cases[25:])
     assert "<strong>27</strong> cases" in second.content.decode()
 
 
@@ -156,3 +160,24 @@ def test_opening_the_queue_is_audited_without_patient_data(board_client, surgeon
     board_client.get("/board/?risk_group=high")
     event = AuditEvent.objects.get(action="board.queue_viewed")
     assert event.payload == {"page": 1, "shown": 1, "total": 1}
+
+
+def test_the_filters_show_what_was_chosen_and_the_rows_what_a_case_holds(
+    board_client, surgeon, make_user
+):
+    make_user("odd", groups=("surgeon",), first_name="Al <b>", last_name="& Co")
+    make_assessment(
+        make_patient(surgeon, family_name="Okafor", given_name="Ada"),
+        surgeon,
+        findings=EXAMPLE_3_FINDINGS,
+        encounter_date=date(2026, 11, 3),
+    )
+
+    body = board_client.get(f"/board/?risk_group=low&surgeon={surgeon.pk}").content.decode()
+    assert '<option value="low" selected>' in body
+    assert f'<option value="{surgeon.pk}" selected>Sam Cutter</option>' in body
+    assert '<option value="" selected>Any</option>' in body  # the filters left unset
+    assert "Al &lt;b&gt; &amp; Co" in body and "Al <b>" not in body
+    row = body[body.index('data-testid="queue-row"') :]
+    for shown in ("OKAFOR, Ada", "2026-11-03", "HAI_FOR_UNRESECTABLE", "Sam Cutter", "—"):
+        assert shown in row

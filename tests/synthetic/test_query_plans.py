@@ -47,7 +47,9 @@ def _queries(surgeon) -> list[tuple[str, QuerySet, str]]:
     week = {"encounter_from": day, "encounter_to": day + timedelta(days=6)}
     queue = [
         ("board queue", {}, "queue_order_idx"),
-        ("queue by recommendation", {"recommendation_code": "HAI_FOR_UNRESECTABLE"},
+        # A rare code: for a common one, reading the queue in order and skipping the other
+        # codes can be as cheap, and PostgreSQL may take either.
+        ("queue by recommendation", {"recommendation_code": "PALLIATIVE_PRIMARY_RESECTION"},
          "queue_code_idx"),
         # Three or four values each: the queue's order, filtered as it is read.
         ("queue by risk group", {"risk_group": "undetermined"}, "queue_order_idx"),
