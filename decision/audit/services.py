@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -11,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from decision.audit.models import GENESIS_HASH, AuditEvent
+from decision.core.immutable import insert_statement, record_inserted
 from decision.core.requests import client_ip_address, current_request_id
 
 logger = logging.getLogger(__name__)
@@ -30,19 +32,27 @@ _TAIL_SQL = "SELECT sequence, hash FROM audit_auditevent ORDER BY sequence DESC 
 _LOCKED_TAIL_SQL = f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK_KEY}); {_TAIL_SQL}"
 
 
-def audit_chain_tail() -> tuple[int, str]:
+Statement = tuple[str, list[object]]
+
+
+def audit_chain_tail(*, preceding: Sequence[Statement] = ()) -> tuple[int, str]:
     """Lock the audit chain for the rest of the caller's transaction and return the last
     event's sequence number and hash (0 and the genesis hash for an empty chain).
 
     The lock serialises appends, so that each event links to the one committed before
     it: a PostgreSQL advisory lock; on SQLite, transactions begin IMMEDIATE (see
-    settings), which already serialises writers.
+    settings), which already serialises writers. ``preceding`` statements (the writes the
+    event records) run first; on PostgreSQL they go in the same round trip.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_LOCKED_TAIL_SQL)
-            cursor.nextset()
+            sql = "; ".join([*(statement for statement, _ in preceding), _LOCKED_TAIL_SQL])
+            cursor.execute(sql, [value for _, values in preceding for value in values])
+            while cursor.nextset():
+                pass
         else:
+            for statement, values in preceding:
+                cursor.execute(statement, values)
             cursor.execute(_TAIL_SQL)
         last = cursor.fetchone()
     return (last[0], last[1]) if last else (0, GENESIS_HASH)
@@ -62,11 +72,13 @@ def audit_event_record(
     object_id: object = "",
     patient_id: object = None,
     payload: dict[str, Any] | None = None,
+    preceding: Sequence[Statement] = (),
 ) -> AuditEvent:
     """Append one event to the audit chain, inside the caller's transaction.
 
     Must be called inside ``transaction.atomic`` so that the event and the action it
-    records are committed or rolled back together.
+    records are committed or rolled back together. ``preceding`` statements, the writes
+    of that action, are run first (see ``audit_chain_tail``).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit events must be written inside the action's transaction")
@@ -74,7 +86,7 @@ def audit_event_record(
     forbidden = _FORBIDDEN_PAYLOAD_KEYS & payload.keys()
     if forbidden:
         raise ValueError(f"audit payloads must not hold {', '.join(sorted(forbidden))}")
-    last_sequence, previous_hash = audit_chain_tail()
+    last_sequence, previous_hash = audit_chain_tail(preceding=preceding)
     event = AuditEvent(
         sequence=last_sequence + 1,
         occurred_at=timezone.now(),
@@ -89,8 +101,10 @@ def audit_event_record(
         previous_hash=previous_hash,
     )
     event.hash = event.compute_hash()
-    # A new row: no need for save()'s checks of an existing one.
-    AuditEvent.objects.bulk_create([event])
+    statement, values = insert_statement(event)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, values)
+        record_inserted(event, cursor)
     logger.info("audit %s %s %s", action, object_type, event.object_id)
     return event
 

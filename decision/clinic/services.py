@@ -12,8 +12,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from decision import rules
-from decision.audit.services import audit_event_record
+from decision.audit.services import Statement, audit_event_record
 from decision.clinic.models import Assessment, CurrentAssessment, Patient
+from decision.core.immutable import insert_statement, record_inserted
 
 
 class AssessmentConflict(Exception):
@@ -79,7 +80,7 @@ def assessment_create(
         with transaction.atomic():
             if supersedes is not None:
                 _lock_for_correction(supersedes, patient=patient)
-            assessment = _assessment_insert(
+            assessment = _assessment_build(
                 author=author,
                 patient=patient,
                 encounter_date=encounter_date,
@@ -89,8 +90,16 @@ def assessment_create(
                 supersedes=supersedes,
                 supersede_reason=supersede_reason,
             )
-            _current_assessment_advance(assessment)
-            _assessment_audit(assessment, author=author, request=request)
+            # The assessment, its patient's current-assessment row and the audit event of
+            # both, written together (on PostgreSQL, the two writes and the audit chain's
+            # lock in one round trip).
+            _assessment_audit(
+                assessment,
+                author=author,
+                request=request,
+                writes=[insert_statement(assessment), _current_assessment_advance(assessment)],
+            )
+            record_inserted(assessment)
     except IntegrityError:
         # The same form was submitted before (a double click, the back button) or at the
         # same moment: its idempotency key is taken, so hand back that assessment.
@@ -135,8 +144,9 @@ _ADVANCE_SQL = """
 """
 
 
-def _current_assessment_advance(assessment: Assessment) -> None:
-    """Make ``assessment`` its patient's current one, awaiting a board decision."""
+def _current_assessment_advance(assessment: Assessment) -> Statement:
+    """The statement making ``assessment`` its patient's current one, awaiting a board
+    decision."""
     row = CurrentAssessment(
         patient_id=assessment.patient_id,
         assessment_id=assessment.pk,
@@ -144,11 +154,9 @@ def _current_assessment_advance(assessment: Assessment) -> None:
         **CurrentAssessment.copied_from(assessment),
     )
     fields = [CurrentAssessment._meta.get_field(column) for column in _ADVANCE_COLUMNS]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _ADVANCE_SQL,
-            [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields],
-        )
+    return _ADVANCE_SQL, [
+        field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields
+    ]
 
 
 def _assessment_for_key(
@@ -171,7 +179,7 @@ def _lock_for_correction(assessment: Assessment, *, patient: Patient) -> None:
         raise AssessmentConflict("This assessment has already been corrected.")
 
 
-def _assessment_insert(
+def _assessment_build(
     *,
     author: AbstractBaseUser,
     patient: Patient,
@@ -203,12 +211,15 @@ def _assessment_insert(
         is_synthetic=patient.is_synthetic,
     )
     assessment.content_hash = assessment.compute_content_hash()
-    assessment.save()
     return assessment
 
 
 def _assessment_audit(
-    assessment: Assessment, *, author: AbstractBaseUser, request: HttpRequest | None
+    assessment: Assessment,
+    *,
+    author: AbstractBaseUser,
+    request: HttpRequest | None,
+    writes: list[Statement],
 ) -> None:
     payload = {
         "recommendation_code": assessment.recommendation_code,
@@ -223,6 +234,7 @@ def _assessment_audit(
         object_id=assessment.pk,
         patient_id=assessment.patient_id,
         payload=payload,
+        preceding=writes,
     )
     if assessment.supersedes_id is not None:
         audit_event_record(

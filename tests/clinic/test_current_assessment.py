@@ -52,7 +52,8 @@ def test_an_older_assessment_committed_late_does_not_replace_a_newer_one(surgeon
     older = make_assessment(patient, surgeon)
     newer = make_assessment(patient, surgeon, findings=EXAMPLE_3_FINDINGS)
     assert newer.created_at > older.created_at
-    services._current_assessment_advance(older)  # as if its transaction committed last
+    with connection.cursor() as cursor:  # as if its transaction committed last
+        cursor.execute(*services._current_assessment_advance(older))
     assert current(patient).assessment == newer
 
 
