@@ -17,12 +17,14 @@ class AuditEvent(ImmutableModel):
 
     sequence = models.PositiveBigIntegerField(unique=True)
     occurred_at = models.DateTimeField(db_index=True)
+    # Indexed by audit_actor_idx, which also serves the foreign key.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=32, blank=True)
@@ -32,10 +34,13 @@ class AuditEvent(ImmutableModel):
     request_id = models.CharField(max_length=64, blank=True)
     payload = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Unique through a constraint rather than the field, so that PostgreSQL gets no second
+    # index for LIKE searches, which no one runs on a hash.
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["-sequence"]
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_hash_unique")]
         indexes = [
             models.Index(fields=["action", "-sequence"], name="audit_action_idx"),
             models.Index(fields=["actor", "-sequence"], name="audit_actor_idx"),

@@ -57,7 +57,10 @@ class Assessment(ImmutableModel):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="assessments")
+    # Both foreign keys are indexed by the indexes in Meta, which lead with them.
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="assessments", db_index=False
+    )
     encounter_date = models.DateField()
     findings = models.JSONField()
     result = models.JSONField()
@@ -81,7 +84,7 @@ class Assessment(ImmutableModel):
     idempotency_key = models.UUIDField(unique=True)
     content_hash = models.CharField(max_length=64)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     created_at = models.DateTimeField()
     is_synthetic = models.BooleanField(default=False)
