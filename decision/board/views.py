@@ -27,20 +27,9 @@ from decision.clinic import presenters as clinic_presenters
 from decision.clinic import selectors as clinic_selectors
 from decision.clinic.models import Assessment
 from decision.core import roles
+from decision.core.paginators import CountedPaginator
 
 CASES_PER_PAGE = 25
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its total, for lists whose total is already known."""
-
-    def __init__(self, object_list, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.known_count = count
-
-    @property
-    def count(self) -> int:
-        return self.known_count
 
 
 MEETINGS_PER_PAGE = 25

@@ -85,6 +85,25 @@ def test_the_log_is_paginated(auditor_client, surgeon):
     assert len(auditor_client.get("/audit/?page=2").context["rows"]) >= 11
 
 
+def test_the_log_gives_its_total_without_counting_every_event(auditor_client, surgeon):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from decision.audit.services import atomic_audit_event_record
+
+    for _ in range(7):
+        atomic_audit_event_record(action="patient.viewed", actor=surgeon)
+    events = AuditEvent.objects.count()  # before the page's own event
+    with CaptureQueriesContext(connection) as queries:
+        body = auditor_client.get("/audit/").content.decode()
+    assert f'data-testid="event-count">{events} events</p>' in body
+    assert not any("COUNT(" in query["sql"].upper() for query in queries.captured_queries)
+
+    auditor_client.post("/audit/", {"action": "patient.viewed"})
+    filtered = auditor_client.get("/audit/").content.decode()
+    assert 'data-testid="event-count">7 events</p>' in filtered
+
+
 def test_reading_the_log_is_itself_audited(auditor_client, auditor):
     auditor_client.get("/audit/")
     event = AuditEvent.objects.filter(action="audit.log_viewed").get()
