@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from decision.audit.models import GENESIS_HASH, AuditEvent
-from decision.core.immutable import insert_statement, record_inserted
 from decision.core.requests import client_ip_address, current_request_id
+from decision.core.sql import Statement, insert_statement, record_inserted
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +30,6 @@ _TAIL_SQL = "SELECT sequence, hash FROM audit_auditevent ORDER BY sequence DESC 
 # On PostgreSQL the lock and the read go in one round trip: two statements, each with its
 # own snapshot, so the read sees every event committed before the lock was granted.
 _LOCKED_TAIL_SQL = f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK_KEY}); {_TAIL_SQL}"
-
-
-Statement = tuple[str, list[object]]
 
 
 def audit_chain_tail(*, preceding: Sequence[Statement] = ()) -> tuple[int, str]:

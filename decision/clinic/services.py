@@ -7,14 +7,14 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from decision import rules
-from decision.audit.services import Statement, audit_event_record
+from decision.audit.services import audit_event_record
 from decision.clinic.models import Assessment, CurrentAssessment, Patient
-from decision.core.immutable import insert_statement, record_inserted
+from decision.core.sql import Statement, insert_statement, record_inserted
 
 
 class AssessmentConflict(Exception):
@@ -112,36 +112,18 @@ def assessment_create(
     return assessment
 
 
-_ADVANCE_COLUMNS = (
-    "patient_id",
-    "assessment_id",
-    "awaiting_board_decision",
-    "created_at",
-    "encounter_date",
-    "recommendation_code",
-    "risk_group",
-    "intent",
-    "created_by_id",
-)
-# One statement, safe against a concurrent assessment of the same patient: the row moves
-# only to a later assessment, whichever transaction commits first.
-_ADVANCE_SQL = """
-    INSERT INTO clinic_currentassessment (
-        patient_id, assessment_id, awaiting_board_decision, created_at, encounter_date,
-        recommendation_code, risk_group, intent, created_by_id
+# Appended to the INSERT of the patient's row: one statement, safe against a concurrent
+# assessment of the same patient, since the row moves only to a later assessment,
+# whichever transaction commits first.
+_ADVANCE_ON_CONFLICT = (
+    " ON CONFLICT (patient_id) DO UPDATE SET "
+    + ", ".join(
+        f"{field.column} = excluded.{field.column}"
+        for field in CurrentAssessment._meta.concrete_fields
+        if not field.primary_key
     )
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
-    ON CONFLICT (patient_id) DO UPDATE SET
-        assessment_id = excluded.assessment_id,
-        awaiting_board_decision = excluded.awaiting_board_decision,
-        created_at = excluded.created_at,
-        encounter_date = excluded.encounter_date,
-        recommendation_code = excluded.recommendation_code,
-        risk_group = excluded.risk_group,
-        intent = excluded.intent,
-        created_by_id = excluded.created_by_id
-    WHERE clinic_currentassessment.created_at < excluded.created_at
-"""
+    + " WHERE clinic_currentassessment.created_at < excluded.created_at"
+)
 
 
 def _current_assessment_advance(assessment: Assessment) -> Statement:
@@ -153,10 +135,8 @@ def _current_assessment_advance(assessment: Assessment) -> Statement:
         awaiting_board_decision=True,
         **CurrentAssessment.copied_from(assessment),
     )
-    fields = [CurrentAssessment._meta.get_field(column) for column in _ADVANCE_COLUMNS]
-    return _ADVANCE_SQL, [
-        field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields
-    ]
+    insert, values = insert_statement(row)
+    return insert + _ADVANCE_ON_CONFLICT, values
 
 
 def _assessment_for_key(

@@ -6,7 +6,7 @@ The model layer refuses updates and deletes on every database; on PostgreSQL a t
 
 from __future__ import annotations
 
-from django.db import connection, migrations, models
+from django.db import migrations, models
 
 
 class ImmutableRecordError(Exception):
@@ -80,40 +80,3 @@ def append_only_trigger(table: str) -> migrations.RunPython:
         return run
 
     return migrations.RunPython(runner(forward), runner(reverse))
-
-
-def insert_statement(record: models.Model) -> tuple[str, list[object]]:
-    """The INSERT of a new row for ``record``, every column as the model would save it;
-    an automatic primary key left unset is returned by the statement (see
-    ``record_inserted``).
-
-    For records written once on busy paths: the statement can be sent together with
-    others in one round trip, and skips the work ``save()`` does for a row that may already
-    exist. No ``pre_save`` or ``post_save`` signal is sent.
-    """
-    meta = record._meta
-    fields = [
-        field
-        for field in meta.concrete_fields
-        if not field.generated and not (field is meta.auto_field and record.pk is None)
-    ]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    values = [
-        field.get_db_prep_save(field.pre_save(record, add=True), connection) for field in fields
-    ]
-    table = connection.ops.quote_name(meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    if record.pk is None and connection.features.can_return_columns_from_insert:
-        sql += f" RETURNING {connection.ops.quote_name(meta.pk.column)}"
-    return sql, values
-
-
-def record_inserted(record: models.Model, cursor=None) -> None:
-    """Mark ``record`` as saved once its ``insert_statement`` has run on ``cursor`` (as
-    the last statement), taking the primary key the database gave it."""
-    if record.pk is None:
-        returned = connection.features.can_return_columns_from_insert
-        record.pk = cursor.fetchone()[0] if returned else cursor.lastrowid
-    record._state.adding = False
-    record._state.db = connection.alias

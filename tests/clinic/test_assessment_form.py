@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from decision.clinic.forms import AssessmentForm
-from tests.factories import EXAMPLE_1_FORM
+from tests.factories import EXAMPLE_1_FINDINGS, EXAMPLE_1_FORM
 
 KEY = "8d3c8a52-1c53-4b4e-9a51-0f0e2a1b9c11"
 
@@ -22,23 +22,7 @@ def submit(**changes) -> AssessmentForm:
 def test_the_example_answers_give_the_findings_of_spec_example_1():
     form = submit()
     assert form.is_valid(), form.errors
-    assert form.findings == {
-        "fit_for_surgery": True,
-        "symptomatic_primary": False,
-        "primary_resected": False,
-        "primary_resection_date": None,
-        "primary_node_positive": True,
-        "liver_metastases_diagnosis_date": "2026-10-01",
-        "liver_tumor_count": 3,
-        "largest_liver_tumor_cm": 6.0,
-        "cea_ng_ml": 250.0,
-        "portal_lymph_nodes": False,
-        "carcinomatosis": False,
-        "lung_metastases": False,
-        "other_extrahepatic_metastases": False,
-        "staging_complete": True,
-        "liver_resectability": "resectable",
-    }
+    assert form.findings == EXAMPLE_1_FINDINGS
 
 
 def test_field_names_are_the_findings_names_of_the_spec():
