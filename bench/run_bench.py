@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import re
+import resource
 import secrets
 import signal
 import socket
@@ -396,17 +397,24 @@ class Gunicorn:
             time.sleep(0.2)
         time.sleep(1)
 
-    def worker_rss_mb(self) -> list[float]:
-        """Resident memory of each worker process, from /proc."""
-        sizes = []
+    def _workers_status(self) -> list[dict[str, str]]:
+        """The /proc status fields of each worker process."""
+        workers = []
         for status in Path("/proc").glob("[0-9]*/status"):
             with contextlib.suppress(OSError):
                 fields = dict(
                     line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
                 )
                 if int(fields["PPid"]) == self.process.pid:
-                    sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
-        return sorted(sizes)
+                    workers.append(fields)
+        return workers
+
+    def worker_pids(self) -> list[int]:
+        return [int(fields["Pid"]) for fields in self._workers_status()]
+
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each worker process, from /proc."""
+        return sorted(int(f["VmRSS"].split()[0]) / 1024 for f in self._workers_status())
 
     def tail(self, lines: int = 20) -> str:
         with contextlib.suppress(OSError):
@@ -424,6 +432,87 @@ class Gunicorn:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+# --- Where the CPU time goes ------------------------------------------------------------
+
+_TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _process_cpu_seconds(pid: int) -> float:
+    """User and system CPU time of one process so far (0 once it has gone)."""
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        # Fields after the command name, which is in parentheses and may hold spaces.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS_PER_SECOND
+    return 0.0
+
+
+def _postgresql_pids() -> list[int]:
+    """PostgreSQL's processes on this host (server, backends, WAL writer and the rest)."""
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        with contextlib.suppress(OSError):
+            if comm.read_text().strip() == "postgres":
+                pids.append(int(comm.parent.name))
+    return pids
+
+
+def _machine_busy_and_total() -> tuple[int, int]:
+    """Busy and total jiffies of every CPU since boot, from /proc/stat."""
+    with contextlib.suppress(OSError, ValueError):
+        numbers = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = numbers[3] + (numbers[4] if len(numbers) > 4 else 0)  # idle + iowait
+        return sum(numbers[:8]) - idle, sum(numbers[:8])
+    return 0, 0
+
+
+class CpuMeter:
+    """CPU seconds spent by the app's workers, PostgreSQL and the load generator while
+    a scenario runs, and how busy the machine's CPUs were: where a request's time goes.
+    PostgreSQL counts only when it runs on this host."""
+
+    def __init__(self, server: Gunicorn) -> None:
+        self.groups = {"app_workers": server.worker_pids, "postgresql": _postgresql_pids}
+
+    def __enter__(self) -> CpuMeter:
+        self.before = {
+            group: {pid: _process_cpu_seconds(pid) for pid in pids()}
+            for group, pids in self.groups.items()
+        }
+        self.load_before = self._children_cpu_seconds()
+        self.machine_before = _machine_busy_and_total()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        # A process started during the scenario counts from zero; one that ended during
+        # it is lost (gunicorn's workers and PostgreSQL's connections live on).
+        self.spent = {
+            group: sum(
+                _process_cpu_seconds(pid) - self.before[group].get(pid, 0.0)
+                for pid in {*self.before[group], *pids()}
+                if Path(f"/proc/{pid}").exists()
+            )
+            for group, pids in self.groups.items()
+        }
+        # Locust runs as this process's child, waited for when the scenario ends.
+        self.spent["load_generator"] = self._children_cpu_seconds() - self.load_before
+        busy, total = _machine_busy_and_total()
+        elapsed = total - self.machine_before[1]
+        self.machine_busy = (busy - self.machine_before[0]) / elapsed if elapsed else 0.0
+
+    @staticmethod
+    def _children_cpu_seconds() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    def per_request_ms(self, requests: int) -> dict[str, float]:
+        """CPU milliseconds per request, by process, and the machine's busy share."""
+        figures = {
+            group: round(seconds * 1000 / requests, 2) if requests else 0.0
+            for group, seconds in self.spent.items()
+        }
+        return {**figures, "machine_busy_share": round(self.machine_busy, 2)}
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -556,6 +645,22 @@ def markdown_table(results: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def cpu_table(scenarios: dict[str, Any]) -> str:
+    """Where each scenario's CPU time went, per request, by process."""
+    rows = [
+        "| scenario | rps | app workers | PostgreSQL | load generator | machine busy |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, scenario in scenarios.items():
+        cpu = scenario["cpu_ms_per_request"]
+        rows.append(
+            f"| {name} | {scenario['rps']:,.0f} | {cpu['app_workers']:.2f} ms "
+            f"| {cpu['postgresql']:.2f} ms | {cpu['load_generator']:.2f} ms "
+            f"| {cpu['machine_busy_share']:.0%} |"
+        )
+    return "\n".join(rows)
+
+
 def git_commit() -> dict[str, Any]:
     def git(*arguments: str) -> str:
         return subprocess.run(
@@ -611,17 +716,22 @@ def run(config: Config) -> dict[str, Any]:
             server.settle()
             say(f"Scenario {user_class}: {users} users, {seconds} s.")
             started = time.monotonic()
-            stats = locust_run(
-                user_class,
-                users=users,
-                url=server.url,
-                seconds=seconds,
-                environment=locust_environment,
-                work=work,
-            )
+            with CpuMeter(server) as cpu:
+                stats = locust_run(
+                    user_class,
+                    users=users,
+                    url=server.url,
+                    seconds=seconds,
+                    environment=locust_environment,
+                    work=work,
+                )
             if name not in stats:
                 raise BenchError(f"Locust recorded no {name!r} requests; see {work}.")
             summary = {"users": users, **summarise(stats[name])}
+            # Every request of the scenario, the named one and any other (e.g. the form
+            # page before a post), shares the CPU time.
+            total = sum(e["num_requests"] for n, e in stats.items() if n != "Aggregated")
+            summary["cpu_ms_per_request"] = cpu.per_request_ms(total)
             summary["scenario_seconds"] = round(time.monotonic() - started, 1)
             summary["other_requests"] = {
                 other: summarise(entry)
@@ -742,6 +852,10 @@ def main() -> int:
     )
     say("")
     say(markdown_table(results))
+    say("")
+    say("CPU time per request, by process (all requests of each scenario):")
+    say("")
+    say(cpu_table(results["scenarios"]))
     say("")
     say("Query plans (EXPLAIN ANALYZE, database time of every query of one page load):")
     for plan in results["plans"]:

@@ -96,6 +96,19 @@ def test_events_form_a_hash_chain(surgeon):
     assert audit_chain_problem() == (5, None)
 
 
+def test_stored_hashes_match_the_chain_for_text_beyond_ascii(surgeon):
+    first = atomic_audit_event_record(action="test.event", actor=surgeon, payload={"n": 1})
+    second = atomic_audit_event_record(
+        action="test.event", actor=surgeon, payload={"reason": "CEA 5·2 – résumé, ünïcode ✓"}
+    )
+    stored = list(AuditEvent.objects.order_by("sequence"))
+    assert [event.hash for event in stored] == [first.hash, second.hash]
+    assert stored[0].previous_hash == GENESIS_HASH
+    assert stored[1].previous_hash == stored[0].hash
+    assert all(event.hash == event.compute_hash() for event in stored)
+    assert audit_chain_problem() == (2, None)
+
+
 def test_events_cannot_be_changed_or_deleted_through_the_application(surgeon):
     event = atomic_audit_event_record(action="test.event", actor=surgeon)
     event.action = "test.other"
