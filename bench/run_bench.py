@@ -397,24 +397,17 @@ class Gunicorn:
             time.sleep(0.2)
         time.sleep(1)
 
-    def _workers_status(self) -> list[dict[str, str]]:
-        """The /proc status fields of each worker process."""
-        workers = []
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each worker process, from /proc."""
+        sizes = []
         for status in Path("/proc").glob("[0-9]*/status"):
             with contextlib.suppress(OSError):
                 fields = dict(
                     line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
                 )
                 if int(fields["PPid"]) == self.process.pid:
-                    workers.append(fields)
-        return workers
-
-    def worker_pids(self) -> list[int]:
-        return [int(fields["Pid"]) for fields in self._workers_status()]
-
-    def worker_rss_mb(self) -> list[float]:
-        """Resident memory of each worker process, from /proc."""
-        return sorted(int(f["VmRSS"].split()[0]) / 1024 for f in self._workers_status())
+                    sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+        return sorted(sizes)
 
     def tail(self, lines: int = 20) -> str:
         with contextlib.suppress(OSError):
@@ -439,23 +432,42 @@ class Gunicorn:
 _TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def _process_cpu_seconds(pid: int) -> float:
-    """User and system CPU time of one process so far (0 once it has gone)."""
-    with contextlib.suppress(OSError, IndexError, ValueError):
-        # Fields after the command name, which is in parentheses and may hold spaces.
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / _TICKS_PER_SECOND
-    return 0.0
+def _proc_stat(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name (empty once it has gone)."""
+    with contextlib.suppress(OSError, IndexError):
+        # The command name is in parentheses and may hold spaces.
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return []
 
 
-def _postgresql_pids() -> list[int]:
-    """PostgreSQL's processes on this host (server, backends, WAL writer and the rest)."""
-    pids = []
+def _family_cpu_seconds(parent: int, *, with_parent: bool) -> float:
+    """CPU time (user and system) of ``parent``'s child processes so far, those that have
+    ended included: their time is added to the parent's when it reaps them. With
+    ``with_parent``, the parent's own time too."""
+    stat = _proc_stat(parent)
+    if not stat:
+        return 0.0
+    ticks = int(stat[13]) + int(stat[14])  # ended children: cutime, cstime
+    if with_parent:
+        ticks += int(stat[11]) + int(stat[12])
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        child = _proc_stat(int(path.parent.name))
+        if child and int(child[1]) == parent:
+            ticks += int(child[11]) + int(child[12])
+    return ticks / _TICKS_PER_SECOND
+
+
+def _postmaster_pid() -> int | None:
+    """PostgreSQL's main process on this host, if it runs here."""
+    names = {}
     for comm in Path("/proc").glob("[0-9]*/comm"):
         with contextlib.suppress(OSError):
-            if comm.read_text().strip() == "postgres":
-                pids.append(int(comm.parent.name))
-    return pids
+            names[int(comm.parent.name)] = comm.read_text().strip()
+    for pid, name in names.items():
+        stat = _proc_stat(pid)
+        if name == "postgres" and stat and names.get(int(stat[1])) != "postgres":
+            return pid
+    return None
 
 
 def _machine_busy_and_total() -> tuple[int, int]:
@@ -473,30 +485,26 @@ class CpuMeter:
     PostgreSQL counts only when it runs on this host."""
 
     def __init__(self, server: Gunicorn) -> None:
-        self.groups = {"app_workers": server.worker_pids, "postgresql": _postgresql_pids}
+        postmaster = _postmaster_pid()
+        self.groups = {
+            "app_workers": lambda: _family_cpu_seconds(server.process.pid, with_parent=False),
+            # Every PostgreSQL process: connections, WAL writer, checkpointer and the rest.
+            "postgresql": lambda: (
+                _family_cpu_seconds(postmaster, with_parent=True) if postmaster else 0.0
+            ),
+            # Locust runs as this process's child, reaped when its scenario ends.
+            "load_generator": self._children_cpu_seconds,
+        }
 
     def __enter__(self) -> CpuMeter:
-        self.before = {
-            group: {pid: _process_cpu_seconds(pid) for pid in pids()}
-            for group, pids in self.groups.items()
-        }
-        self.load_before = self._children_cpu_seconds()
+        self.before = {group: seconds() for group, seconds in self.groups.items()}
         self.machine_before = _machine_busy_and_total()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        # A process started during the scenario counts from zero; one that ended during
-        # it is lost (gunicorn's workers and PostgreSQL's connections live on).
         self.spent = {
-            group: sum(
-                _process_cpu_seconds(pid) - self.before[group].get(pid, 0.0)
-                for pid in {*self.before[group], *pids()}
-                if Path(f"/proc/{pid}").exists()
-            )
-            for group, pids in self.groups.items()
+            group: seconds() - self.before[group] for group, seconds in self.groups.items()
         }
-        # Locust runs as this process's child, waited for when the scenario ends.
-        self.spent["load_generator"] = self._children_cpu_seconds() - self.load_before
         busy, total = _machine_busy_and_total()
         elapsed = total - self.machine_before[1]
         self.machine_busy = (busy - self.machine_before[0]) / elapsed if elapsed else 0.0
