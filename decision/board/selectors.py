@@ -93,19 +93,19 @@ QUEUE_CHANGES = ("assessment.created", "board.decision_recorded")
 _COUNTS_SECONDS = 600
 
 
-_LATEST_HASH_SQL = (
-    "(SELECT hash FROM audit_auditevent WHERE action = %s ORDER BY sequence DESC LIMIT 1)"
-)
-_QUEUE_VERSION_SQL = "SELECT " + ", ".join(_LATEST_HASH_SQL for _ in QUEUE_CHANGES)
+# max() makes PostgreSQL read the action's index, however many other events came after.
+_LATEST_SEQUENCE_SQL = "(SELECT MAX(sequence) FROM audit_auditevent WHERE action = %s)"
+_QUEUE_VERSION_SQL = "SELECT " + ", ".join(_LATEST_SEQUENCE_SQL for _ in QUEUE_CHANGES)
 
 
 def queue_version() -> str:
-    """Changes whenever a case enters or leaves the queue: the hashes of the latest audit
-    event of each kind in ``QUEUE_CHANGES`` (one query, an index look-up each)."""
+    """Changes whenever a case enters or leaves the queue: the sequence numbers of the
+    latest audit event of each kind in ``QUEUE_CHANGES`` (one query, an index look-up
+    each)."""
     with connection.cursor() as cursor:
         cursor.execute(_QUEUE_VERSION_SQL, QUEUE_CHANGES)
-        hashes = cursor.fetchone()
-    return ":".join(value or "-" for value in hashes)
+        sequences = cursor.fetchone()
+    return ":".join("-" if value is None else str(value) for value in sequences)
 
 
 def queue_counts(cases: QuerySet[CurrentAssessment]) -> list[dict[str, object]]:

@@ -21,6 +21,7 @@ from decision.clinic.forms import (
     PatientSearchForm,
 )
 from decision.clinic.models import Assessment, Patient
+from decision.core.paginators import CountedPaginator
 
 SEARCH_SESSION_KEY = "patient_search"
 PATIENTS_PER_PAGE = 25
@@ -38,9 +39,13 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         request.session[SEARCH_SESSION_KEY] = query.strip()
         return redirect("patient_list")
     query = request.session.get(SEARCH_SESSION_KEY, "")
-    page = Paginator(selectors.patient_search(query), PATIENTS_PER_PAGE).get_page(
-        request.GET.get("page")
+    patients = selectors.patient_search(query)
+    paginator = (
+        Paginator(patients, PATIENTS_PER_PAGE)
+        if query
+        else CountedPaginator(patients, PATIENTS_PER_PAGE, count=selectors.patient_total())
     )
+    page = paginator.get_page(request.GET.get("page"))
     audit_view_record(
         request=request,
         action="patient.list_viewed",

@@ -1,6 +1,10 @@
+import io
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from decision.audit.models import AuditEvent
@@ -87,6 +91,39 @@ def test_the_search_matches_mrn_or_the_start_of_either_name(
     surgeon_client.post("/patients/", {"query": query})
     listing = surgeon_client.get("/patients/")
     assert [p.family_name for p in listing.context["page"].object_list] == expected
+
+
+def patient_count_text(response) -> str:
+    body = response.content.decode()
+    start = body.index('data-testid="patient-count">') + len('data-testid="patient-count">')
+    return " ".join(body[start : body.index("</p>", start)].split())
+
+
+def test_the_list_shows_how_many_patients_and_follows_each_registration(surgeon_client, surgeon):
+    for number in range(3):
+        make_patient(surgeon, mrn=f"T{number}")
+    assert patient_count_text(surgeon_client.get("/patients/")) == "3 patients"
+    surgeon_client.post("/patients/new/", NEW_PATIENT)
+    assert patient_count_text(surgeon_client.get("/patients/")) == "4 patients"
+    surgeon_client.post("/patients/", {"query": "okafor"})
+    assert patient_count_text(surgeon_client.get("/patients/")) == "1 patient matching “okafor”"
+
+
+def test_synthetic_patients_added_later_are_counted(surgeon_client, surgeon, settings):
+    make_patient(surgeon)
+    assert patient_count_text(surgeon_client.get("/patients/")) == "1 patient"
+    settings.DEBUG = True  # seed_synthetic refuses a production configuration
+    call_command("seed_synthetic", "--patients", "3", stdout=io.StringIO())
+    assert patient_count_text(surgeon_client.get("/patients/")) == "4 patients"
+
+
+def test_the_whole_list_is_not_counted_again_until_a_patient_is_registered(surgeon_client, surgeon):
+    make_patient(surgeon)
+    surgeon_client.get("/patients/")
+    with CaptureQueriesContext(connection) as queries:
+        assert patient_count_text(surgeon_client.get("/patients/")) == "1 patient"
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts == []
 
 
 def test_the_list_is_paginated_with_only_a_page_number_in_the_url(surgeon_client, surgeon):
