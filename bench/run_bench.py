@@ -400,13 +400,11 @@ class Gunicorn:
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each worker process, from /proc."""
         sizes = []
-        for status in Path("/proc").glob("[0-9]*/status"):
-            with contextlib.suppress(OSError):
-                fields = dict(
-                    line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
-                )
-                if int(fields["PPid"]) == self.process.pid:
-                    sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+        for pid in _child_pids(self.process.pid):
+            with contextlib.suppress(OSError, StopIteration):
+                lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+                rss = next(line for line in lines if line.startswith("VmRSS:"))
+                sizes.append(int(rss.split()[1]) / 1024)
         return sorted(sizes)
 
     def tail(self, lines: int = 20) -> str:
@@ -450,11 +448,21 @@ def _family_cpu_seconds(parent: int, *, with_parent: bool) -> float:
     ticks = int(stat[13]) + int(stat[14])  # ended children: cutime, cstime
     if with_parent:
         ticks += int(stat[11]) + int(stat[12])
-    for path in Path("/proc").glob("[0-9]*/stat"):
-        child = _proc_stat(int(path.parent.name))
-        if child and int(child[1]) == parent:
-            ticks += int(child[11]) + int(child[12])
+    for child in _child_pids(parent):
+        stat = _proc_stat(child)
+        if stat:
+            ticks += int(stat[11]) + int(stat[12])
     return ticks / _TICKS_PER_SECOND
+
+
+def _child_pids(parent: int) -> list[int]:
+    """The processes whose parent is ``parent``, from /proc."""
+    pids = []
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        stat = _proc_stat(int(path.parent.name))
+        if stat and int(stat[1]) == parent:
+            pids.append(int(path.parent.name))
+    return pids
 
 
 def _postmaster_pid() -> int | None:

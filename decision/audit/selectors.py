@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from decision.audit.forms import day_end, day_start
@@ -26,6 +28,22 @@ def audit_event_total() -> int:
     events are appended under the chain's lock and never removed; ``verify_audit`` checks
     it."""
     return AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+
+
+# MAX() makes PostgreSQL read the action's index, however many events of other kinds came
+# after; ORDER BY sequence DESC LIMIT 1 may walk back through all of them instead.
+_LATEST_OF_ACTION_SQL = "(SELECT MAX(sequence) FROM audit_auditevent WHERE action = %s)"
+
+
+def latest_sequences(actions: Sequence[str], *, also: str = "") -> tuple:
+    """The sequence number of the latest event of each action (None if there is none), in
+    one query: they identify the state of whatever those actions change, for keeping
+    derived figures in the cache. ``also`` adds SQL expressions to the same SELECT, read
+    from the same snapshot (their values follow)."""
+    expressions = [_LATEST_OF_ACTION_SQL] * len(actions) + ([also] if also else [])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(expressions), list(actions))
+        return cursor.fetchone()
 
 
 def audit_events_filtered(

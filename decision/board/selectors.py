@@ -9,9 +9,9 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from decision.audit.selectors import latest_sequences
 from decision.board.models import AgendaItem, BoardDecision, Guest, Meeting, Outcome
 from decision.clinic.models import Assessment, CurrentAssessment, Patient
 from decision.core import roles
@@ -93,18 +93,11 @@ QUEUE_CHANGES = ("assessment.created", "board.decision_recorded")
 _COUNTS_SECONDS = 600
 
 
-# max() makes PostgreSQL read the action's index, however many other events came after.
-_LATEST_SEQUENCE_SQL = "(SELECT MAX(sequence) FROM audit_auditevent WHERE action = %s)"
-_QUEUE_VERSION_SQL = "SELECT " + ", ".join(_LATEST_SEQUENCE_SQL for _ in QUEUE_CHANGES)
-
-
 def queue_version() -> str:
     """Changes whenever a case enters or leaves the queue: the sequence numbers of the
     latest audit event of each kind in ``QUEUE_CHANGES`` (one query, an index look-up
     each)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_QUEUE_VERSION_SQL, QUEUE_CHANGES)
-        sequences = cursor.fetchone()
+    sequences = latest_sequences(QUEUE_CHANGES)
     return ":".join("-" if value is None else str(value) for value in sequences)
 
 

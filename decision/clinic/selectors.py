@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Q, QuerySet
 
+from decision.audit.selectors import latest_sequences
 from decision.clinic.models import Assessment, Patient
 
 
@@ -25,13 +25,8 @@ def patient_search(query: str) -> QuerySet[Patient]:
 
 # Every patient is registered together with its "patient.created" audit event, in one
 # transaction, and no patient is ever deleted: the latest such event identifies how many
-# patients there are. (max() makes PostgreSQL read the action's index, not walk back
-# through every later event.)
-_PATIENTS_VERSION_SQL = (
-    "SELECT MAX(sequence) FROM audit_auditevent WHERE action = 'patient.created'"
-)
-# The version and the count from one snapshot, so that they always belong together.
-_PATIENTS_TOTAL_SQL = f"SELECT ({_PATIENTS_VERSION_SQL}), (SELECT COUNT(*) FROM clinic_patient)"  # noqa: S608
+# patients there are.
+_PATIENT_CHANGES = ("patient.created",)
 _TOTAL_SECONDS = 600
 
 
@@ -42,13 +37,14 @@ def patient_total() -> int:
     in the cache until the next registration; finding out whether there was one is an
     index look-up.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_PATIENTS_VERSION_SQL)
-        total = cache.get(f"patient-total:{cursor.fetchone()[0]}")
-        if total is None:
-            cursor.execute(_PATIENTS_TOTAL_SQL)
-            version, total = cursor.fetchone()
-            cache.set(f"patient-total:{version}", total, _TOTAL_SECONDS)
+    (version,) = latest_sequences(_PATIENT_CHANGES)
+    total = cache.get(f"patient-total:{version}")
+    if total is None:
+        # The version again, with the count from the same snapshot.
+        version, total = latest_sequences(
+            _PATIENT_CHANGES, also="(SELECT COUNT(*) FROM clinic_patient)"
+        )
+        cache.set(f"patient-total:{version}", total, _TOTAL_SECONDS)
     return total
 
 
