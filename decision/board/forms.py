@@ -75,12 +75,11 @@ class QueueFilterForm(DateRangeForm):
     intent = forms.ChoiceField(
         label="Intent", required=False, choices=[ANY, *INTENT_LABELS.items()]
     )
-    surgeon = ListedModelChoiceField(
-        label="Surgeon", required=False, queryset=selectors.surgeons(), empty_label="Any"
-    )
+    surgeon = forms.TypedChoiceField(label="Surgeon", required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["surgeon"].choices = [ANY, *selectors.surgeon_choices()]
         self.fields["date_from"].label = "Encounter from"
         self.fields["date_to"].label = "Encounter to"
         # Shown on every queue page, so rendered plainly (includes/plain_select.html).
@@ -88,9 +87,6 @@ class QueueFilterForm(DateRangeForm):
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             invalid = " is-invalid" if self.is_bound and name in self.errors else ""
             field.widget.attrs["class"] = css + invalid
-        self.fields["surgeon"].label_from_instance = lambda user: (
-            user.get_full_name() or user.get_username()
-        )
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for ``selectors.board_queue`` from the valid filters."""
@@ -103,7 +99,7 @@ class QueueFilterForm(DateRangeForm):
             "intent": cleaned.get("intent", ""),
             "encounter_from": encounter_from,
             "encounter_to": encounter_to,
-            "surgeon": cleaned.get("surgeon"),
+            "surgeon_id": cleaned.get("surgeon"),
         }
 
 

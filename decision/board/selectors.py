@@ -7,8 +7,8 @@ import uuid
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from decision.audit.selectors import latest_sequences
@@ -24,7 +24,7 @@ def board_queue(
     intent: str = "",
     encounter_from: date | None = None,
     encounter_to: date | None = None,
-    surgeon: AbstractBaseUser | None = None,
+    surgeon_id: int | None = None,
 ) -> QuerySet[CurrentAssessment]:
     """Cases awaiting a board decision: each patient's latest assessment while no decision
     has been recorded on it (an assessment that was corrected, or that a later encounter
@@ -40,8 +40,8 @@ def board_queue(
         cases = cases.filter(encounter_date__gte=encounter_from)
     if encounter_to:
         cases = cases.filter(encounter_date__lte=encounter_to)
-    if surgeon is not None:
-        cases = cases.filter(created_by=surgeon)
+    if surgeon_id is not None:
+        cases = cases.filter(created_by_id=surgeon_id)
     return cases
 
 
@@ -131,12 +131,23 @@ def clinicians() -> QuerySet:
     )
 
 
-def surgeons() -> QuerySet:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=roles.SURGEON)
-        .order_by("last_name", "first_name", "username")
-    )
+# Read on every queue page (the surgeon filter), so spelt out rather than built by the ORM
+# each time.
+_SURGEON_CHOICES_SQL = (
+    "SELECT u.id, u.first_name, u.last_name, u.username FROM auth_user u "
+    "JOIN auth_user_groups ug ON ug.user_id = u.id "
+    "JOIN auth_group g ON g.id = ug.group_id "
+    "WHERE g.name = %s AND u.is_active "
+    "ORDER BY u.last_name, u.first_name, u.username"
+)
+
+
+def surgeon_choices() -> list[tuple[int, str]]:
+    """Active surgeons as (user id, full name, or user name if none), by name."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SURGEON_CHOICES_SQL, [roles.SURGEON])
+        rows = cursor.fetchall()
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
 
 
 def meetings_open_for_cases(*, today: date) -> QuerySet[Meeting]:
