@@ -94,6 +94,30 @@ def test_the_queue_filters_by_surgeon(board_client, surgeon, make_user):
     assert listed(board_client, f"?surgeon={surgeon.pk}") == pks([mine])
 
 
+def test_the_surgeon_filter_offers_active_surgeons_by_name(board_client, surgeon, make_user):
+    make_user("anon", groups=("surgeon",))
+    make_user("gone", groups=("surgeon",), first_name="Old", last_name="Hand", is_active=False)
+    make_user("chair", groups=("tumor_board",), first_name="Board", last_name="Chair")
+
+    body = board_client.get("/board/").content.decode()
+    select = body[
+        body.index('name="surgeon"') : body.index("</select>", body.index('name="surgeon"'))
+    ]
+    assert '<option value="" selected>Any</option>' in select
+    assert f'<option value="{surgeon.pk}">Sam Cutter</option>' in select
+    assert ">anon</option>" in select  # no name given: the user name
+    assert "Old Hand" not in select and "Board Chair" not in select
+
+
+def test_an_unknown_surgeon_is_named_as_a_bad_filter(board_client, surgeon, make_user):
+    chair = make_user("chair", groups=("tumor_board",))
+    case = make_assessment(make_patient(surgeon), surgeon)
+    for unknown in (chair.pk, "someone"):
+        response = board_client.get(f"/board/?surgeon={unknown}")
+        assert "Select a valid choice." in response.content.decode()
+        assert [row.assessment_id for row in response.context["rows"]] == [case.pk]
+
+
 def test_a_bad_filter_is_named_and_the_others_still_apply(board_client, surgeon):
     hai = make_assessment(make_patient(surgeon), surgeon, findings=EXAMPLE_3_FINDINGS)
     make_assessment(make_patient(surgeon), surgeon)
