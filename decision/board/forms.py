@@ -15,7 +15,6 @@ from decision.board.models import BoardDecision, Guest, Meeting, Outcome
 from decision.clinic.forms import EARLIEST_DATE, DateInput
 from decision.clinic.models import Assessment
 from decision.clinic.presenters import INTENT_LABELS, RISK_GROUP_LABELS
-from decision.core.forms import ListedModelChoiceField
 from decision.rules import knowledge
 
 ANY = ("", "Any")
@@ -106,7 +105,7 @@ class QueueFilterForm(DateRangeForm):
 class AgendaAddForm(forms.Form):
     """Put the ticked cases of the queue on a meeting's agenda."""
 
-    meeting = ListedModelChoiceField(
+    meeting = forms.ModelChoiceField(
         label="Meeting",
         queryset=Meeting.objects.none(),
         empty_label="Choose a meeting…",
@@ -120,12 +119,10 @@ class AgendaAddForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = selectors.meetings_open_for_cases(
-            today=timezone.localdate()
-        )
-        self.fields["meeting"].label_from_instance = lambda meeting: (
-            f"{meeting.meeting_date:%Y-%m-%d} · {meeting.title}"
-        )
+        today = timezone.localdate()
+        meeting = self.fields["meeting"]
+        meeting.queryset = selectors.meetings_open_for_cases(today=today)  # what is accepted
+        meeting.choices = [("", meeting.empty_label), *selectors.open_meeting_choices(today=today)]
 
     def clean_assessments(self) -> list[Assessment]:
         # Keep the order in which the cases were listed (oldest first).

@@ -73,16 +73,29 @@ def queue_page_rows(cases: QuerySet[CurrentAssessment]) -> QuerySet:
     return cases.order_by("created_at", "patient_id").values(*QUEUE_ROW_COLUMNS, **QUEUE_ROW_JOINED)
 
 
+# Read for every queue page, so spelt out rather than built by the ORM each time.
+_QUEUE_AGENDAS_SQL = (
+    "SELECT i.assessment_id, i.meeting_id, m.meeting_date FROM board_agendaitem i "
+    "JOIN board_meeting m ON m.id = i.meeting_id WHERE i.assessment_id IN ({}) "
+    "ORDER BY m.meeting_date, i.meeting_id"
+)
+
+
 def queue_agendas(assessment_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[tuple[uuid.UUID, date]]]:
     """The meetings (id, date) whose agenda holds each case, earliest first."""
+    if not assessment_ids:
+        return {}
+    uuid_field, date_field = Meeting._meta.pk, Meeting._meta.get_field("meeting_date")
     agendas: dict[uuid.UUID, list[tuple[uuid.UUID, date]]] = {}
-    items = (
-        AgendaItem.objects.filter(assessment_id__in=assessment_ids)
-        .order_by("meeting__meeting_date", "meeting_id")
-        .values_list("assessment_id", "meeting_id", "meeting__meeting_date")
-    )
-    for assessment_id, meeting_id, meeting_date in items:
-        agendas.setdefault(assessment_id, []).append((meeting_id, meeting_date))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _QUEUE_AGENDAS_SQL.format(", ".join(["%s"] * len(assessment_ids))),
+            [uuid_field.get_db_prep_value(pk, connection) for pk in assessment_ids],
+        )
+        for assessment_id, meeting_id, meeting_date in cursor.fetchall():
+            agendas.setdefault(uuid_field.to_python(assessment_id), []).append(
+                (uuid_field.to_python(meeting_id), date_field.to_python(meeting_date))
+            )
     return agendas
 
 
@@ -153,6 +166,26 @@ def surgeon_choices() -> list[tuple[int, str]]:
 def meetings_open_for_cases(*, today: date) -> QuerySet[Meeting]:
     """Meetings that cases can still be put on: today's and later ones, soonest first."""
     return Meeting.objects.filter(meeting_date__gte=today).order_by("meeting_date", "created_at")
+
+
+# Read for every queue page (the meeting to add cases to), so spelt out rather than built
+# by the ORM each time; the same meetings as ``meetings_open_for_cases``.
+_OPEN_MEETING_CHOICES_SQL = (
+    "SELECT id, meeting_date, title FROM board_meeting WHERE meeting_date >= %s "
+    "ORDER BY meeting_date, created_at"
+)
+
+
+def open_meeting_choices(*, today: date) -> list[tuple[str, str]]:
+    """The meetings open for cases as (id, "date · title"), soonest first."""
+    uuid_field, date_field = Meeting._meta.pk, Meeting._meta.get_field("meeting_date")
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_MEETING_CHOICES_SQL, [date_field.get_db_prep_value(today, connection)])
+        rows = cursor.fetchall()
+    return [
+        (str(uuid_field.to_python(pk)), f"{date_field.to_python(day):%Y-%m-%d} · {title}")
+        for pk, day, title in rows
+    ]
 
 
 def meeting_list() -> QuerySet[Meeting]:

@@ -1,5 +1,6 @@
 """Meetings: creating one, its agenda in order, and who attended."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -104,6 +105,18 @@ def test_a_past_meeting_is_not_offered_for_new_cases(board_client, board_member,
     add(board_client, past, assessment)
     assert AgendaItem.objects.count() == 0
     assert str(past.pk) not in board_client.get("/board/").content.decode()
+
+
+def test_the_queue_offers_today_s_and_later_meetings_soonest_first(board_client, board_member):
+    today = timezone.localdate()
+    later = make_meeting(board_member, meeting_date=today + timedelta(days=14), title="Later")
+    today_s = make_meeting(board_member, meeting_date=today, title="Today <HPB>")
+    body = board_client.get("/board/").content.decode()
+    offered = re.findall(r'<option value="([0-9a-f-]{36})">([^<]*)</option>', body)
+    assert offered == [
+        (str(today_s.pk), f"{today:%Y-%m-%d} · Today &lt;HPB&gt;"),
+        (str(later.pk), f"{today + timedelta(days=14):%Y-%m-%d} · Later"),
+    ]
 
 
 def test_the_queue_preselects_the_meeting_it_was_opened_from(board_client, meeting):
