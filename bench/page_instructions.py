@@ -1,0 +1,111 @@
+"""Instructions the app's own process executes per request of one page, counted by
+``valgrind --tool=callgrind``: a figure that, unlike times, does not move with the load on
+a shared machine, so a change to a page can be compared before and after on any host.
+
+Runs the page in-process (Django's test client, production settings) against the
+benchmark's database (``make bench`` seeds it), under callgrind twice, with ``--few`` and
+with ``--many`` requests, and prints the difference per request: start-up and the first
+requests cancel out. PostgreSQL's own work is not counted (it runs in its own process).
+
+    python bench/page_instructions.py /board/ [--role tumor_board] [--few 2] [--many 12]
+
+Needs valgrind (the Debian package). Takes about a minute per run for the board queue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/crlm_bench"
+USERNAME = "bench-instructions-{role}"
+
+
+def _requests(path: str, role: str, count: int) -> None:
+    """The measured part: ``count`` requests of ``path`` by a user with ``role``."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    user, _ = get_user_model().objects.get_or_create(username=USERNAME.format(role=role))
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    client = Client()
+    client.force_login(user)
+    for _ in range(3 + count):  # three to warm up the caches, in both runs alike
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+
+
+def _environment() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE,
+        "DJANGO_SETTINGS_MODULE": "decision.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SECURE_COOKIES": "false",
+        "DJANGO_SECURE_HSTS_SECONDS": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_BENCHMARK_VIEWS": "true",
+    }
+
+
+def _instructions(path: str, role: str, count: int) -> int:
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--callgrind-out-file=/dev/null",
+        sys.executable,
+        __file__,
+        "--measured",
+        path,
+        "--role",
+        role,
+        "--count",
+        str(count),
+    ]
+    run = subprocess.run(command, env=_environment(), capture_output=True, text=True, check=False)
+    collected = re.search(r"Collected : (\d+)", run.stderr)
+    if run.returncode != 0 or collected is None:
+        raise SystemExit(f"the run under valgrind failed:\n{run.stderr[-2000:]}")
+    return int(collected.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("path")
+    parser.add_argument("--role", default="tumor_board")
+    parser.add_argument("--few", type=int, default=2)
+    parser.add_argument("--many", type=int, default=12)
+    parser.add_argument("--measured", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.measured:
+        _requests(arguments.path, arguments.role, arguments.count)
+        return
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (apt-get install valgrind).")
+    if arguments.many <= arguments.few:
+        raise SystemExit("--many must be larger than --few.")
+    few = _instructions(arguments.path, arguments.role, arguments.few)
+    many = _instructions(arguments.path, arguments.role, arguments.many)
+    per_request = (many - few) / (arguments.many - arguments.few)
+    print(f"{arguments.path} ({arguments.role}): {per_request / 1e6:.2f} M instructions/request")
+
+
+if __name__ == "__main__":
+    main()
