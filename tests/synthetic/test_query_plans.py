@@ -54,7 +54,7 @@ def _queries(surgeon) -> list[tuple[str, QuerySet, str]]:
         # Three or four values each: the queue's order, filtered as it is read.
         ("queue by risk group", {"risk_group": "undetermined"}, "queue_order_idx"),
         ("queue by intent", {"intent": "workup"}, "queue_order_idx"),
-        ("queue by surgeon", {"surgeon": surgeon}, "queue_surgeon_idx"),
+        ("queue by surgeon", {"surgeon_id": surgeon.pk}, "queue_surgeon_idx"),
         ("queue by encounter dates", week, "queue_encounter_idx"),
     ]  # fmt: skip
     # A rare action and a user with few events: for common ones, walking the whole log
