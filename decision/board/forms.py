@@ -122,7 +122,12 @@ class AgendaAddForm(forms.Form):
         today = timezone.localdate()
         meeting = self.fields["meeting"]
         meeting.queryset = selectors.meetings_open_for_cases(today=today)  # what is accepted
-        meeting.choices = [("", meeting.empty_label), *selectors.open_meeting_choices(today=today)]
+        # Read only if the field is shown, in one plain query (a posted choice is checked
+        # against the queryset).
+        meeting.choices = lambda: [
+            ("", meeting.empty_label),
+            *selectors.open_meeting_choices(today=today),
+        ]
 
     def clean_assessments(self) -> list[Assessment]:
         # Keep the order in which the cases were listed (oldest first).
