@@ -72,8 +72,12 @@ def assessment_create(
     in one transaction: all or nothing. Submitting the same ``idempotency_key`` again
     returns the assessment saved the first time instead of a duplicate. Raises
     ``rules.FindingsInvalid`` for invalid findings and ``AssessmentConflict`` when
-    ``supersedes`` has meanwhile been corrected by someone else.
+    ``supersedes`` has meanwhile been corrected by someone else, and ``ValueError`` for
+    an encounter date after today (the form says so first; the board queue's date filter
+    relies on no encounter being recorded before its day).
     """
+    if encounter_date > timezone.localdate():
+        raise ValueError(f"The encounter date {encounter_date} is in the future.")
     parsed = rules.parse_findings(findings, as_of=encounter_date)
     result = rules.evaluate(parsed, as_of=encounter_date).to_dict()
     try:

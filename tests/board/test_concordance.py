@@ -22,13 +22,19 @@ NOT_FIT = {**EXAMPLE_1_FINDINGS, "fit_for_surgery": False}
 
 @pytest.fixture
 def decide(monkeypatch, surgeon, board_member):
-    """Record decisions at noon UTC of a given day, each on a new patient's assessment."""
+    """Record decisions at noon UTC of a given day, each on a new patient's assessment of
+    that day."""
 
     def record(day: date, outcome: str, *, findings=EXAMPLE_1_FINDINGS, assessment=None, **more):
         moment = datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC)
         monkeypatch.setattr(timezone, "now", lambda: moment)
         if assessment is None:
-            assessment = make_assessment(make_patient(surgeon), surgeon, findings=findings)
+            # Seen that day, so diagnosed that day at the latest.
+            diagnosed = min(findings["liver_metastases_diagnosis_date"], day.isoformat())
+            findings = {**findings, "liver_metastases_diagnosis_date": diagnosed}
+            assessment = make_assessment(
+                make_patient(surgeon), surgeon, findings=findings, encounter_date=day
+            )
         plan = "" if outcome == "agree" else "Another plan"
         decision = make_decision(assessment, board_member, outcome=outcome, plan=plan, **more)
         monkeypatch.undo()

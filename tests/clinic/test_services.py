@@ -1,7 +1,8 @@
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from decision import rules
 from decision.audit.models import AuditEvent
@@ -71,6 +72,18 @@ def test_invalid_findings_are_refused_and_nothing_is_stored(surgeon):
     assert "liver_tumor_count" in invalid.value.errors
     assert Assessment.objects.count() == 0
     assert AuditEvent.objects.count() == events_before
+
+
+def test_an_encounter_after_today_is_refused_and_nothing_is_stored(surgeon):
+    patient = make_patient(surgeon)
+    events_before = AuditEvent.objects.count()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValueError, match="future"):
+        make_assessment(patient, surgeon, encounter_date=tomorrow)
+    assert Assessment.objects.count() == 0
+    assert AuditEvent.objects.count() == events_before
+    # Today's encounter is recorded.
+    assert make_assessment(patient, surgeon, encounter_date=timezone.localdate()).pk
 
 
 def test_a_failing_audit_write_rolls_the_whole_assessment_back(surgeon, monkeypatch):
