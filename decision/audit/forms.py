@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from decision.audit.actions import ACTIONS
 
@@ -51,11 +49,3 @@ class AuditFilterForm(forms.Form):
             "date_from": data["date_from"].isoformat() if data["date_from"] else "",
             "date_to": data["date_to"].isoformat() if data["date_to"] else "",
         }
-
-
-def day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def day_end(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.max))

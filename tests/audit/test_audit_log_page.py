@@ -43,6 +43,17 @@ def test_filters_are_posted_and_kept_out_of_the_url(auditor_client, activity, su
     assert {event.actor for event, _ in listing.context["rows"]} == {surgeon}
 
 
+def test_a_kept_user_filter_whose_user_was_renamed_shows_no_events(
+    auditor_client, activity, surgeon
+):
+    auditor_client.post("/audit/", {"user": "surgeon"})
+    surgeon.username = "surgeon-renamed"
+    surgeon.save(update_fields=["username"])
+    response = auditor_client.get("/audit/")
+    assert response.status_code == 200
+    assert shown_actions(response) == []
+
+
 def test_filter_by_action(auditor_client, activity):
     auditor_client.post("/audit/", {"action": "assessment.created"})
     assert set(shown_actions(auditor_client.get("/audit/"))) == {"assessment.created"}
