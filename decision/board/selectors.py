@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
@@ -15,6 +16,8 @@ from decision.audit.selectors import latest_sequences
 from decision.board.models import AgendaItem, BoardDecision, Guest, Meeting, Outcome
 from decision.clinic.models import Assessment, CurrentAssessment, Patient
 from decision.core import roles
+from decision.core.days import day_start
+from decision.core.sql import column_reader
 
 
 def board_queue(
@@ -37,7 +40,9 @@ def board_queue(
     if intent:
         cases = cases.filter(intent=intent)
     if encounter_from:
-        cases = cases.filter(encounter_date__gte=encounter_from)
+        cases = cases.filter(
+            encounter_date__gte=encounter_from, created_at__gte=_recorded_from(encounter_from)
+        )
     if encounter_to:
         cases = cases.filter(encounter_date__lte=encounter_to)
     if surgeon_id is not None:
@@ -45,32 +50,95 @@ def board_queue(
     return cases
 
 
-# What a row of the queue shows, read as plain values: a page of the queue is read on
-# every visit, and building model instances for it would cost more than the query.
-QUEUE_ROW_COLUMNS = (
+# How much earlier than its encounter day an assessment can appear to be recorded when the
+# server's time zone has since been moved west: at most the 26 hours between the zones
+# furthest apart.
+_TIME_ZONE_GRACE = timedelta(days=2)
+
+
+def _recorded_from(encounter_from: date) -> datetime:
+    """A moment before which no assessment of an encounter on or after ``encounter_from``
+    was recorded, since an encounter is recorded on its day or later
+    (``assessment_create`` refuses a future one).
+
+    The queue is read in the order of recording, and recording follows the encounter
+    closely; without this bound, a filter on recent encounters would read every older
+    case of the queue before reaching the first one to show.
+    """
+    return day_start(encounter_from) - _TIME_ZONE_GRACE
+
+
+# A page of the queue, read on every visit: spelt out rather than built by the ORM each
+# time, and read as plain values, since building model instances would cost more than the
+# query. The page's cases are chosen first (the sub-select, the filters and order built by
+# the ORM), and only those are joined with their assessment, patient and surgeon:
+# PostgreSQL's estimate of how many cases a combination of filters matches can be far too
+# low (encounter and recording dates go together, which it does not know), and joining
+# every matching case before choosing the page would then cost as many look-ups as there
+# are matches instead of 25.
+QUEUE_ROW_KEYS = (
     "assessment_id",
     "created_at",
     "encounter_date",
     "recommendation_code",
     "risk_group",
     "intent",
+    "score_min",
+    "score_max",
+    "family_name",
+    "given_name",
+    "mrn",
+    "surgeon_username",
+    "surgeon_first_name",
+    "surgeon_last_name",
 )
-QUEUE_ROW_JOINED = {
-    "score_min": F("assessment__score_min"),
-    "score_max": F("assessment__score_max"),
-    "family_name": F("patient__family_name"),
-    "given_name": F("patient__given_name"),
-    "mrn": F("patient__mrn"),
-    "surgeon_username": F("created_by__username"),
-    "surgeon_first_name": F("created_by__first_name"),
-    "surgeon_last_name": F("created_by__last_name"),
-}
+_QUEUE_PAGE_SQL = (
+    "SELECT c.assessment_id, c.created_at, c.encounter_date, c.recommendation_code, "
+    "c.risk_group, c.intent, a.score_min, a.score_max, p.family_name, p.given_name, p.mrn, "
+    "u.username, u.first_name, u.last_name "
+    "FROM clinic_currentassessment c "
+    "JOIN clinic_assessment a ON a.id = c.assessment_id "
+    "JOIN clinic_patient p ON p.id = c.patient_id "
+    "JOIN auth_user u ON u.id = c.created_by_id "
+    "WHERE c.patient_id IN ({}) ORDER BY c.created_at, c.patient_id"
+)
+_QUEUE_ORDER = ("created_at", "patient_id")
 
 
-def queue_page_rows(cases: QuerySet[CurrentAssessment]) -> QuerySet:
-    """The queue, oldest recorded first, as dictionaries of its ``QUEUE_ROW_COLUMNS`` and
-    ``QUEUE_ROW_JOINED``."""
-    return cases.order_by("created_at", "patient_id").values(*QUEUE_ROW_COLUMNS, **QUEUE_ROW_JOINED)
+class QueuePageRows:
+    """The queue, oldest recorded first, read a page (a slice) at a time as dictionaries
+    with the keys ``QUEUE_ROW_KEYS``."""
+
+    def __init__(self, cases: QuerySet[CurrentAssessment]) -> None:
+        self._cases = cases.order_by(*_QUEUE_ORDER)
+
+    def cases_of(self, window: slice) -> QuerySet:
+        """The ids of the cases of a page, in order: the query that chooses the page."""
+        return self._cases.values("pk")[window]
+
+    def __getitem__(self, window: slice) -> list[dict[str, object]]:
+        if not isinstance(window, slice):
+            raise TypeError("A page of the queue is a slice.")
+        try:
+            chosen, params = self.cases_of(window).query.sql_with_params()
+        except EmptyResultSet:  # an empty page, or filters that no case can match
+            return []
+        read = {
+            name: column_reader(CurrentAssessment._meta.get_field(name))
+            for name in ("assessment_id", "created_at", "encounter_date")
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(_QUEUE_PAGE_SQL.format(chosen), params)
+            rows = [dict(zip(QUEUE_ROW_KEYS, values, strict=True)) for values in cursor]
+        for row in rows:
+            for name, reader in read.items():
+                row[name] = reader(row[name])
+        return rows
+
+
+def queue_page_rows(cases: QuerySet[CurrentAssessment]) -> QueuePageRows:
+    """The rows of ``cases`` for a paginator (told their number by the counts)."""
+    return QueuePageRows(cases)
 
 
 # Read for every queue page, so spelt out rather than built by the ORM each time.

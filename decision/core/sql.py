@@ -1,6 +1,9 @@
-"""Plain SQL statements built from models, for writes sent several to a round trip."""
+"""Plain SQL built from models: writes sent several to a round trip, and reads of busy
+pages."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.db import connection, models
 
@@ -44,3 +47,18 @@ def record_inserted(record: models.Model, cursor=None) -> None:
         record.pk = cursor.fetchone()[0] if returned else cursor.lastrowid
     record._state.adding = False
     record._state.db = connection.alias
+
+
+def column_reader(field: models.Field) -> Callable[[object], object]:
+    """The ORM's conversion of a value of ``field``'s column, as the database driver
+    returns it, into the field's Python value (on SQLite, for example, a UUID from text
+    and an aware datetime from a naive one): for rows read with plain SQL."""
+    column = field.get_col(field.model._meta.db_table)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+
+    def read(value: object) -> object:
+        for converter in converters:
+            value = converter(value, column, connection)
+        return value
+
+    return read

@@ -1,8 +1,11 @@
 """The queue: each patient's latest assessment awaiting a board decision, oldest first."""
 
-from datetime import date
+from datetime import date, datetime
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import override_settings
 
 from tests.factories import (
     EXAMPLE_1_FINDINGS,
@@ -83,6 +86,48 @@ def test_the_queue_filters_by_encounter_date_range_both_ends_included(board_clie
     assert listed(board_client, "?date_from=2026-11-01") == pks([middle, late])
     assert listed(board_client, "?date_to=2026-11-01") == pks([early, middle])
     assert listed(board_client, "?date_from=2026-10-06&date_to=2026-11-19") == pks([middle])
+
+
+def recorded_at(moment: datetime):
+    """Record what follows at ``moment``, as if the server's clock showed it."""
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+def test_the_date_filter_lists_a_case_however_long_after_its_encounter_it_was_recorded(
+    board_client, surgeon
+):
+    london = ZoneInfo("Europe/London")
+    with recorded_at(datetime(2026, 11, 2, 0, 1, tzinfo=london)):
+        first_minute = make_assessment(
+            make_patient(surgeon), surgeon, encounter_date=date(2026, 11, 2)
+        )
+    with recorded_at(datetime(2026, 11, 9, 23, 59, tzinfo=london)):
+        a_week_late = make_assessment(
+            make_patient(surgeon), surgeon, encounter_date=date(2026, 11, 2)
+        )
+        day_before = make_assessment(
+            make_patient(surgeon), surgeon, encounter_date=date(2026, 11, 1)
+        )
+
+    assert listed(board_client, "?date_from=2026-11-02") == pks([first_minute, a_week_late])
+    assert listed(board_client, "?date_from=2026-11-02&date_to=2026-11-02") == pks(
+        [first_minute, a_week_late]
+    )
+    assert listed(board_client, "?date_to=2026-11-01") == pks([day_before])
+
+
+@override_settings(TIME_ZONE="Europe/London")
+def test_the_date_filter_still_lists_a_case_after_the_server_s_time_zone_moves_west(
+    board_client, surgeon
+):
+    # Recorded in the first minutes of its encounter day in London, which in Honolulu is
+    # still the afternoon of the day before.
+    with recorded_at(datetime(2026, 11, 2, 0, 5, tzinfo=ZoneInfo("Europe/London"))):
+        case = make_assessment(make_patient(surgeon), surgeon, encounter_date=date(2026, 11, 2))
+
+    with override_settings(TIME_ZONE="Pacific/Honolulu"):
+        assert listed(board_client, "?date_from=2026-11-02") == pks([case])
+        assert listed(board_client, "?date_from=2026-11-03") == []
 
 
 def test_the_queue_filters_by_surgeon(board_client, surgeon, make_user):

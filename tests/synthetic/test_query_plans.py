@@ -71,7 +71,7 @@ def _queries(surgeon) -> list[tuple[str, QuerySet, str]]:
         ("search by family name prefix", patient_search(prefix)[:25], "patient_family_prefix_idx"),
         ("search by given name prefix", patient_search(prefix)[:25], "patient_given_prefix_idx"),
         *[
-            (label, queue_page_rows(board_queue(**filters))[:25], index)
+            (label, queue_page_rows(board_queue(**filters)).cases_of(slice(0, 25)), index)
             for label, filters, index in queue
         ],
         *[(label, audit_events_filtered(**filters)[:50], index) for label, filters, index in audit],
