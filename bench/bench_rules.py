@@ -4,8 +4,11 @@ Builds a fixed, seeded set of varied valid findings and times, for the given num
 seconds each, (a) ``parse_findings`` + ``evaluate`` + ``to_dict`` and (b) ``evaluate``
 alone on already-parsed findings. Each figure is the best of five rounds. Prints a
 Markdown table; ``--json`` prints one JSON line instead, with ``rules_evals_per_s`` for (a).
+``--instructions`` counts instead the instructions (a) executes per evaluation, under
+``valgrind --tool=callgrind``: unlike the rate, the count does not move with the load on
+the machine, so a change to the rules can be compared on any host.
 
-    python bench/bench_rules.py [--seconds N] [--json]
+    python bench/bench_rules.py [--seconds N] [--json] [--instructions]
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from callgrind import instructions
 
 from decision.rules import RULESET, evaluate, parse_findings
 
@@ -88,13 +93,41 @@ def rate(operation: Callable[[object], object], items: list, seconds: float) -> 
     return best
 
 
+def _full_evaluations(raw_cases: list[dict[str, object]], passes: int) -> None:
+    for _ in range(passes):
+        for raw in raw_cases:
+            evaluate(parse_findings(raw, as_of=AS_OF), as_of=AS_OF).to_dict()
+
+
+def instructions_per_evaluation() -> float:
+    """Instructions of parse_findings + evaluate + to_dict, per evaluation: the difference
+    between runs of one and of three passes over the cases, so that start-up cancels out."""
+    one, three = (
+        instructions([sys.executable, __file__, "--passes", str(passes)]) for passes in (1, 3)
+    )
+    return (three - one) / (2 * CASES)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions per evaluation"
+    )
+    parser.add_argument("--passes", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     raw_cases = varied_findings(CASES, SEED)
+    if args.passes is not None:
+        _full_evaluations(raw_cases, args.passes)
+        return
+    if args.instructions:
+        print(
+            f"parse_findings + evaluate + to_dict: {instructions_per_evaluation():,.0f}"
+            " instructions per evaluation"
+        )
+        return
     parsed = [parse_findings(raw, as_of=AS_OF) for raw in raw_cases]
 
     full = rate(

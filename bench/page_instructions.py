@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import secrets
-import shutil
-import subprocess
 import sys
 from pathlib import Path
+
+from callgrind import instructions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/crlm_bench"
@@ -65,24 +64,8 @@ def _environment() -> dict[str, str]:
 
 
 def _instructions(path: str, role: str, count: int) -> int:
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        "--callgrind-out-file=/dev/null",
-        sys.executable,
-        __file__,
-        "--measured",
-        path,
-        "--role",
-        role,
-        "--count",
-        str(count),
-    ]
-    run = subprocess.run(command, env=_environment(), capture_output=True, text=True, check=False)
-    collected = re.search(r"Collected : (\d+)", run.stderr)
-    if run.returncode != 0 or collected is None:
-        raise SystemExit(f"the run under valgrind failed:\n{run.stderr[-2000:]}")
-    return int(collected.group(1))
+    command = [sys.executable, __file__, "--measured", path, "--role", role]
+    return instructions([*command, "--count", str(count)], env=_environment())
 
 
 def main() -> None:
@@ -97,8 +80,6 @@ def main() -> None:
     if arguments.measured:
         _requests(arguments.path, arguments.role, arguments.count)
         return
-    if shutil.which("valgrind") is None:
-        raise SystemExit("valgrind is not installed (apt-get install valgrind).")
     if arguments.many <= arguments.few:
         raise SystemExit("--many must be larger than --few.")
     few = _instructions(arguments.path, arguments.role, arguments.few)
