@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from decision.audit.selectors import latest_sequences
 from decision.clinic.models import Assessment, Patient
+from decision.core.sql import record_by_pk
 
 
 def patient_search(query: str) -> QuerySet[Patient]:
@@ -49,7 +50,9 @@ def patient_total() -> int:
 
 
 def patient_get(patient_id: uuid.UUID) -> Patient:
-    return Patient.objects.get(pk=patient_id)
+    """The patient (``Patient.DoesNotExist`` if unknown). Read for every patient page and
+    assessment form, so in plain SQL."""
+    return record_by_pk(Patient, patient_id)
 
 
 def patient_assessment_history(patient: Patient) -> list[Assessment]:
