@@ -27,9 +27,9 @@ _FORBIDDEN_PAYLOAD_KEYS = frozenset(
 
 
 _TAIL_SQL = "SELECT sequence, hash FROM audit_auditevent ORDER BY sequence DESC LIMIT 1"
-# On PostgreSQL the lock and the read go in one round trip: two statements, each with its
-# own snapshot, so the read sees every event committed before the lock was granted.
-_LOCKED_TAIL_SQL = f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK_KEY}); {_TAIL_SQL}"
+# On PostgreSQL the lock and the read are two statements, each with its own snapshot, so
+# the read sees every event committed before the lock was granted.
+_LOCK_SQL = f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK_KEY})"
 
 
 def audit_chain_tail(*, preceding: Sequence[Statement] = ()) -> tuple[int, str]:
@@ -43,10 +43,13 @@ def audit_chain_tail(*, preceding: Sequence[Statement] = ()) -> tuple[int, str]:
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            sql = "; ".join([*(statement for statement, _ in preceding), _LOCKED_TAIL_SQL])
-            cursor.execute(sql, [value for _, values in preceding for value in values])
-            while cursor.nextset():
-                pass
+            # Sent together in one round trip (psycopg's pipeline mode); an error of any of
+            # them surfaces when the pipeline ends, as Django's own exception.
+            with connection.wrap_database_errors, connection.connection.pipeline():
+                for statement, values in preceding:
+                    cursor.execute(statement, values)
+                cursor.execute(_LOCK_SQL)
+                cursor.execute(_TAIL_SQL)
         else:
             for statement, values in preceding:
                 cursor.execute(statement, values)

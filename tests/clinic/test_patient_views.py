@@ -176,5 +176,6 @@ def test_the_patient_list_uses_a_fixed_number_of_queries(
 ):
     for number in range(40):
         make_patient(surgeon, mrn=f"Q{number:03}")
-    with django_assert_max_num_queries(10):
+    # On PostgreSQL; the audit event's chain lock makes one of them (SQLite has none).
+    with django_assert_max_num_queries(11):
         surgeon_client.get("/patients/")
