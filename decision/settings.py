@@ -120,6 +120,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters are sent apart from the query, and a query a connection has run five times
+    # becomes a prepared statement: PostgreSQL then parses it once, and a query without
+    # parameters is planned once. Queries with parameters are still planned for their
+    # values every time (force_custom_plan): a plan chosen for one filter value, reused
+    # for every other, could read a whole table for a rare one.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None,
+        options="-c plan_cache_mode=force_custom_plan",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -64,3 +64,20 @@ def test_numeric_settings_refuse_words(variable):
 def test_development_defaults_need_no_configuration():
     result = manage("check")
     assert result.returncode == 0, result.stderr
+
+
+def _database_options(**environ: str) -> str:
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = manage("shell", "-c", code, **environ)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_postgresql_connections_prepare_repeated_queries_unless_told_not_to():
+    postgres = {"DATABASE_URL": "postgres://crlm@db.example.org:5432/crlm"}
+    assert "'prepare_threshold': 5" in _database_options(**postgres)
+    # For a connection pooler that cannot keep prepared statements (PgBouncer before 1.21
+    # in transaction mode).
+    off = _database_options(**postgres, DATABASE_PREPARED_STATEMENTS="false")
+    assert "'prepare_threshold': None" in off
+    assert "'server_side_binding': True" in off
