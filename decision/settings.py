@@ -126,10 +126,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # parameters is planned once. Queries with parameters are still planned for their
     # values every time (force_custom_plan): a plan chosen for one filter value, reused
     # for every other, could read a whole table for a rare one.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.update(
         server_side_binding=True,
         prepare_threshold=5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None,
-        options="-c plan_cache_mode=force_custom_plan",
+        # After any server options given in DATABASE_URL (?options=...).
+        options=f"{_options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip(),
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -81,3 +81,9 @@ def test_postgresql_connections_prepare_repeated_queries_unless_told_not_to():
     off = _database_options(**postgres, DATABASE_PREPARED_STATEMENTS="false")
     assert "'prepare_threshold': None" in off
     assert "'server_side_binding': True" in off
+
+
+def test_server_options_in_the_database_url_are_kept():
+    url = "postgres://crlm@db.example.org:5432/crlm?options=-c%20search_path%3Dcrlm"
+    options = _database_options(DATABASE_URL=url)
+    assert "'options': '-c search_path=crlm -c plan_cache_mode=force_custom_plan'" in options
