@@ -153,16 +153,19 @@ def queue_agendas(assessment_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[tuple
     """The meetings (id, date) whose agenda holds each case, earliest first."""
     if not assessment_ids:
         return {}
-    uuid_field, date_field = Meeting._meta.pk, Meeting._meta.get_field("meeting_date")
+    assessment_field = AgendaItem._meta.get_field("assessment")
+    read_assessment = column_reader(assessment_field)
+    read_meeting = column_reader(AgendaItem._meta.get_field("meeting"))
+    read_day = column_reader(Meeting._meta.get_field("meeting_date"))
     agendas: dict[uuid.UUID, list[tuple[uuid.UUID, date]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
             _QUEUE_AGENDAS_SQL.format(", ".join(["%s"] * len(assessment_ids))),
-            [uuid_field.get_db_prep_value(pk, connection) for pk in assessment_ids],
+            [assessment_field.get_db_prep_value(pk, connection) for pk in assessment_ids],
         )
         for assessment_id, meeting_id, meeting_date in cursor.fetchall():
-            agendas.setdefault(uuid_field.to_python(assessment_id), []).append(
-                (uuid_field.to_python(meeting_id), date_field.to_python(meeting_date))
+            agendas.setdefault(read_assessment(assessment_id), []).append(
+                (read_meeting(meeting_id), read_day(meeting_date))
             )
     return agendas
 
@@ -246,14 +249,12 @@ _OPEN_MEETING_CHOICES_SQL = (
 
 def open_meeting_choices(*, today: date) -> list[tuple[str, str]]:
     """The meetings open for cases as (id, "date · title"), soonest first."""
-    uuid_field, date_field = Meeting._meta.pk, Meeting._meta.get_field("meeting_date")
+    day_field = Meeting._meta.get_field("meeting_date")
+    read_id, read_day = column_reader(Meeting._meta.pk), column_reader(day_field)
     with connection.cursor() as cursor:
-        cursor.execute(_OPEN_MEETING_CHOICES_SQL, [date_field.get_db_prep_value(today, connection)])
+        cursor.execute(_OPEN_MEETING_CHOICES_SQL, [day_field.get_db_prep_value(today, connection)])
         rows = cursor.fetchall()
-    return [
-        (str(uuid_field.to_python(pk)), f"{date_field.to_python(day):%Y-%m-%d} · {title}")
-        for pk, day, title in rows
-    ]
+    return [(str(read_id(pk)), f"{read_day(day):%Y-%m-%d} · {title}") for pk, day, title in rows]
 
 
 def meeting_list() -> QuerySet[Meeting]:
