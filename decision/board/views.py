@@ -27,6 +27,7 @@ from decision.clinic import presenters as clinic_presenters
 from decision.clinic import selectors as clinic_selectors
 from decision.clinic.models import Assessment
 from decision.core import roles
+from decision.core.ids import new_id
 from decision.core.paginators import CountedPaginator
 
 CASES_PER_PAGE = 25
@@ -166,7 +167,7 @@ def _decision_form(
     against the latest decision, with the reason for the refusal."""
     meetings = [item.meeting for item in agenda]
     initial = {
-        "idempotency_key": uuid.uuid4(),
+        "idempotency_key": new_id(),
         "amends": latest.pk if latest else None,
         # A case on a single meeting's agenda was most likely decided there.
         "meeting": meetings[0].pk if len(meetings) == 1 else None,

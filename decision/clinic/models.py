@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 
 from decision.core.hashing import sha256_hex
+from decision.core.ids import new_id
 from decision.core.immutable import ImmutableModel, ImmutableQuerySet
 
 
@@ -18,7 +17,7 @@ class Sex(models.TextChoices):
 
 
 class Patient(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     mrn = models.CharField("MRN", max_length=32, unique=True)
     family_name = models.CharField(max_length=100)
     given_name = models.CharField(max_length=100)
@@ -56,7 +55,7 @@ class Assessment(ImmutableModel):
     ``content_hash`` covers everything stored here (see ``hashed_content``).
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     # Both foreign keys are indexed by the indexes in Meta, which lead with them.
     patient = models.ForeignKey(
         Patient, on_delete=models.PROTECT, related_name="assessments", db_index=False

@@ -21,6 +21,7 @@ from decision.clinic.forms import (
     PatientSearchForm,
 )
 from decision.clinic.models import Assessment, Patient
+from decision.core.ids import new_id
 from decision.core.paginators import CountedPaginator
 
 SEARCH_SESSION_KEY = "patient_search"
@@ -94,7 +95,7 @@ def patient_detail(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
 def assessment_create(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     access.require_clinical_writer(request)
     patient = access.patient_for_user(request, patient_id)
-    initial = {"encounter_date": timezone.localdate(), "idempotency_key": uuid.uuid4()}
+    initial = {"encounter_date": timezone.localdate(), "idempotency_key": new_id()}
     form = AssessmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = _save_assessment(request, form, patient=patient)
@@ -113,7 +114,7 @@ def assessment_correct(request: HttpRequest, assessment_id: uuid.UUID) -> HttpRe
         messages.info(request, "This assessment was already corrected; this is the newer one.")
         return redirect("assessment_detail", assessment_id=original.superseded_by.pk)
     initial = AssessmentForm.initial_from_findings(
-        original.findings, encounter_date=original.encounter_date, idempotency_key=uuid.uuid4()
+        original.findings, encounter_date=original.encounter_date, idempotency_key=new_id()
     )
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
