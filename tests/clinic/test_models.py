@@ -71,3 +71,15 @@ def test_postgresql_refuses_changes_that_bypass_the_application(assessment, stat
     assert Assessment.objects.get(pk=assessment.pk).recommendation_code == (
         "RESECT_PRIMARY_AND_LIVER_WITH_HAI"
     )
+
+
+@pytest.mark.postgres_only
+def test_postgresql_stores_the_result_compressed_with_lz4(assessment):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_compression(result) FROM clinic_assessment WHERE id = %s",
+            [assessment.pk],
+        )
+        assert cursor.fetchone() == ("lz4",)
+    # Read back whole, as written.
+    assert Assessment.objects.get(pk=assessment.pk).result == assessment.result
