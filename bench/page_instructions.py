@@ -8,6 +8,11 @@ with ``--many`` requests, and prints the difference per request: start-up and th
 requests cancel out. PostgreSQL's own work is not counted (it runs in its own process).
 
     python bench/page_instructions.py /board/ [--role tumor_board] [--few 2] [--many 12]
+    python bench/page_instructions.py --submission [--few 2] [--many 12]
+
+``--submission`` counts instead one submission of the new-assessment form by a surgeon
+(valid findings, a new idempotency key each, a synthetic patient chosen in turn), as the
+benchmark's ``assessment_post`` scenario sends it; each run adds its assessments.
 
 Needs valgrind (the Debian package). Takes about a minute per run for the board queue.
 """
@@ -18,17 +23,22 @@ import argparse
 import os
 import secrets
 import sys
+import uuid
+from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from callgrind import instructions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/crlm_bench"
 USERNAME = "bench-instructions-{role}"
+SUBMISSION = "submission"
 
 
 def _requests(path: str, role: str, count: int) -> None:
-    """The measured part: ``count`` requests of ``path`` by a user with ``role``."""
+    """The measured part: ``count`` requests of ``path`` by a user with ``role``, or
+    ``count`` form submissions when ``path`` is ``SUBMISSION``."""
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -41,10 +51,45 @@ def _requests(path: str, role: str, count: int) -> None:
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     client = Client()
     client.force_login(user)
+    send = _submission(client) if path == SUBMISSION else lambda: client.get(path)
+    expected = 302 if path == SUBMISSION else 200
     for _ in range(3 + count):  # three to warm up the caches, in both runs alike
-        response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} answered {response.status_code}")
+        response = send()
+        if response.status_code != expected:
+            raise SystemExit(f"{path} answered {response.status_code}, not {expected}")
+
+
+def _submission(client):
+    """A function posting one valid new-assessment form, for the next synthetic patient,
+    URL-encoded as a browser sends it."""
+    from decision.clinic.models import Patient
+
+    patients = iter(Patient.objects.filter(is_synthetic=True).values_list("pk", flat=True)[:100])
+    encounter = date.today() - timedelta(days=1)
+    findings = {
+        "encounter_date": encounter.isoformat(),
+        "fit_for_surgery": "yes",
+        "symptomatic_primary": "no",
+        "primary_resected": "no",
+        "primary_resection_date": "",
+        "primary_node_positive": "yes",
+        "liver_metastases_diagnosis_date": (encounter - timedelta(days=30)).isoformat(),
+        "liver_tumor_count": "3",
+        "largest_liver_tumor_cm": "6",
+        "cea_ng_ml": "250",
+        "staging_complete": "yes",
+        "liver_resectability": "resectable",
+    }
+
+    def send():
+        form = {**findings, "idempotency_key": str(uuid.uuid4())}
+        return client.post(
+            f"/patients/{next(patients)}/assessments/new/",
+            urlencode(form),
+            content_type="application/x-www-form-urlencoded",
+        )
+
+    return send
 
 
 def _environment() -> dict[str, str]:
@@ -70,7 +115,10 @@ def _instructions(path: str, role: str, count: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("path")
+    parser.add_argument("path", nargs="?", help="the page to request")
+    parser.add_argument(
+        "--submission", action="store_true", help="count a new-assessment submission instead"
+    )
     parser.add_argument("--role", default="tumor_board")
     parser.add_argument("--few", type=int, default=2)
     parser.add_argument("--many", type=int, default=12)
@@ -80,6 +128,10 @@ def main() -> None:
     if arguments.measured:
         _requests(arguments.path, arguments.role, arguments.count)
         return
+    if arguments.submission:
+        arguments.path, arguments.role = SUBMISSION, "surgeon"
+    elif arguments.path is None:
+        raise SystemExit("Give a page's path, or --submission.")
     if arguments.many <= arguments.few:
         raise SystemExit("--many must be larger than --few.")
     few = _instructions(arguments.path, arguments.role, arguments.few)
