@@ -36,9 +36,17 @@ def audit_event_total() -> int:
     return AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
 
 
-# MAX() makes PostgreSQL read the action's index, however many events of other kinds came
-# after; ORDER BY sequence DESC LIMIT 1 may walk back through all of them instead.
-_LATEST_OF_ACTION_SQL = "(SELECT MAX(sequence) FROM audit_auditevent WHERE action = %s)"
+# The latest event of one action, read from the action's index: its first entry at or
+# after the action, since the index runs by action and then newest first (the CASE makes
+# it None when that entry belongs to the next action). Plain MAX(sequence) WHERE action =
+# %s becomes "newest first, LIMIT 1", which PostgreSQL may serve by walking the whole log
+# back from its newest event until it meets one of that action: for patient registrations,
+# which are rare next to views and assessments, 40 ms in a log of 420,000 events.
+_LATEST_OF_ACTION_SQL = (
+    "(SELECT CASE WHEN latest.action = %s THEN latest.sequence END FROM ("
+    "SELECT action, sequence FROM audit_auditevent WHERE action >= %s"
+    " ORDER BY action, sequence DESC LIMIT 1) latest)"
+)
 
 
 def latest_sequences(actions: Sequence[str], *, also: str = "") -> tuple:
@@ -48,7 +56,10 @@ def latest_sequences(actions: Sequence[str], *, also: str = "") -> tuple:
     from the same snapshot (their values follow)."""
     expressions = [_LATEST_OF_ACTION_SQL] * len(actions) + ([also] if also else [])
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(expressions), list(actions))
+        cursor.execute(
+            "SELECT " + ", ".join(expressions),
+            [arg for action in actions for arg in (action, action)],
+        )
         return cursor.fetchone()
 
 
