@@ -9,17 +9,18 @@ from django.db import connection
 from django.utils import timezone
 
 from decision.audit.models import AuditEvent
-from decision.audit.selectors import latest_sequences
+from decision.audit.selectors import audit_events_filtered, latest_sequences
 
 pytestmark = pytest.mark.django_db
 
 
-def _events(action: str, first: int, last: int) -> None:
+def _events(action: str, first: int, last: int, actor=None) -> None:
     """Events numbered ``first`` to ``last`` (only the log's order matters here)."""
     AuditEvent.objects.bulk_create(
         AuditEvent(
             sequence=n,
             occurred_at=timezone.now(),
+            actor=actor,
             action=action,
             payload={},
             previous_hash=f"{n - 1:064x}",
@@ -65,9 +66,32 @@ def test_the_latest_event_of_a_rare_action_is_found_without_walking_back_through
 
     assert latest_sequences(("patient.created",)) == (3000,)
     sql, params = _statement_sent_by(lambda: latest_sequences(("patient.created",)))
+    assert _pages_read(sql, params) < 20  # walking back would read 5,000 events
+
+
+def _pages_read(sql: str, params: object) -> int:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
     plan = plan if isinstance(plan, list) else json.loads(plan)
-    # An index look-up reads a handful of pages; walking back reads 5,000 events.
-    assert plan[0]["Plan"]["Shared Hit Blocks"] + plan[0]["Plan"]["Shared Read Blocks"] < 20
+    return plan[0]["Plan"]["Shared Hit Blocks"] + plan[0]["Plan"]["Shared Read Blocks"]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("filtered_by", ["action", "user"])
+def test_the_audit_log_of_a_user_or_action_rare_lately_is_read_from_its_index(
+    filtered_by, surgeon, auditor
+):
+    # 3,000 corrections by the surgeon, statistics, then 10,000 views by someone else: a
+    # filter PostgreSQL expects to match often, whose matches all lie far back.
+    _events("assessment.superseded", 1, 3000, actor=surgeon)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE audit_auditevent")
+    _events("patient.list_viewed", 3001, 13000, actor=auditor)
+    filters = {"action": "assessment.superseded"} if filtered_by == "action" else {}
+    filters |= {"username": surgeon.username} if filtered_by == "user" else {}
+
+    first_page = audit_events_filtered(**filters)[:50]
+    assert [event.sequence for event in first_page] == list(range(3000, 2950, -1))
+    sql, params = first_page.query.sql_with_params()
+    assert _pages_read(sql, params) < 100  # walking back would read 10,000 events
