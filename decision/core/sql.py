@@ -3,10 +3,11 @@ pages."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 _Model = TypeVar("_Model", bound=models.Model)
 
@@ -24,44 +25,63 @@ def insert_statement(record: models.Model) -> Statement:
     ``save()`` does for a row that may already exist. No ``pre_save`` or ``post_save``
     signal is sent.
     """
-    meta = record._meta
+    database = _database()
+    sql, fields = _insert_sql(type(record), record.pk is None, database.alias)
+    values = [
+        field.get_db_prep_save(field.pre_save(record, add=True), database) for field in fields
+    ]
+    return sql, values
+
+
+def _database():
+    # The connection itself: every attribute read through django.db.connection looks it
+    # up again, and preparing a row's values reads several per column.
+    return connections[DEFAULT_DB_ALIAS]
+
+
+@functools.cache
+def _insert_sql(
+    model: type[models.Model], pk_from_database: bool, alias: str
+) -> tuple[str, list[models.Field]]:
+    """The INSERT statement of ``model`` (the same for every row) and its fields in the
+    order of its placeholders."""
+    database, meta = connections[alias], model._meta
     fields = [
         field
         for field in meta.concrete_fields
-        if not field.generated and not (field is meta.auto_field and record.pk is None)
+        if not field.generated and not (field is meta.auto_field and pk_from_database)
     ]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    quote = database.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    values = [
-        field.get_db_prep_save(field.pre_save(record, add=True), connection) for field in fields
-    ]
-    table = connection.ops.quote_name(meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    if record.pk is None and connection.features.can_return_columns_from_insert:
-        sql += f" RETURNING {connection.ops.quote_name(meta.pk.column)}"
-    return sql, values
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    if pk_from_database and database.features.can_return_columns_from_insert:
+        sql += f" RETURNING {quote(meta.pk.column)}"
+    return sql, fields
 
 
 def record_inserted(record: models.Model, cursor=None) -> None:
     """Mark ``record`` as saved once its ``insert_statement`` has run on ``cursor`` (as
     the last statement), taking the primary key the database gave it."""
+    database = _database()
     if record.pk is None:
-        returned = connection.features.can_return_columns_from_insert
+        returned = database.features.can_return_columns_from_insert
         record.pk = cursor.fetchone()[0] if returned else cursor.lastrowid
     record._state.adding = False
-    record._state.db = connection.alias
+    record._state.db = database.alias
 
 
 def column_reader(field: models.Field) -> Callable[[object], object]:
     """The ORM's conversion of a value of ``field``'s column, as the database driver
     returns it, into the field's Python value (on SQLite, for example, a UUID from text
     and an aware datetime from a naive one): for rows read with plain SQL."""
+    database = _database()
     column = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    converters = database.ops.get_db_converters(column) + column.get_db_converters(database)
 
     def read(value: object) -> object:
         for converter in converters:
-            value = converter(value, column, connection)
+            value = converter(value, column, database)
         return value
 
     return read
@@ -71,15 +91,21 @@ def record_by_pk(model: type[_Model], pk: object) -> _Model:
     """The row of ``model`` with primary key ``pk``, as ``model.objects.get(pk=pk)`` gives
     it (``model.DoesNotExist`` if there is none), read with plain SQL: for look-ups on
     busy paths, where building the ORM's query costs more than running it."""
-    meta = model._meta
-    fields = meta.concrete_fields
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [meta.pk.get_db_prep_value(pk, connection)])
+    database, meta = _database(), model._meta
+    sql = _select_by_pk_sql(model, database.alias)
+    with database.cursor() as cursor:
+        cursor.execute(sql, [meta.pk.get_db_prep_value(pk, database)])
         row = cursor.fetchone()
     if row is None:
         raise model.DoesNotExist(f"{meta.object_name} matching query does not exist.")
+    fields = meta.concrete_fields
     values = [column_reader(field)(value) for field, value in zip(fields, row, strict=True)]
-    return model.from_db(connection.alias, [field.attname for field in fields], values)
+    return model.from_db(database.alias, [field.attname for field in fields], values)
+
+
+@functools.cache
+def _select_by_pk_sql(model: type[models.Model], alias: str) -> str:
+    """The SELECT of one row of ``model``, every column, by primary key."""
+    meta, quote = model._meta, connections[alias].ops.quote_name
+    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+    return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
