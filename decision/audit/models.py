@@ -16,7 +16,8 @@ class AuditEvent(ImmutableModel):
     """
 
     sequence = models.PositiveBigIntegerField(unique=True)
-    occurred_at = models.DateTimeField(db_index=True)
+    # Indexed by audit_time_idx, with the sequence number (see audit.selectors).
+    occurred_at = models.DateTimeField()
     # Indexed by audit_actor_idx, which also serves the foreign key.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,6 +46,7 @@ class AuditEvent(ImmutableModel):
             models.Index(fields=["action", "-sequence"], name="audit_action_idx"),
             models.Index(fields=["actor", "-sequence"], name="audit_actor_idx"),
             models.Index(fields=["patient_id", "-sequence"], name="audit_patient_idx"),
+            models.Index(fields=["occurred_at", "sequence"], name="audit_time_idx"),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, Max, Min, QuerySet
 
 from decision.audit.models import AuditEvent
 from decision.core.days import day_end, day_start
@@ -89,11 +89,35 @@ def audit_events_filtered(
     if exact:
         (column, value), *others = exact.items()
         events = _read_from_index(events, column, value).filter(**dict(others))
-    if date_from:
-        events = events.filter(occurred_at__gte=day_start(date_from))
-    if date_to:
-        events = events.filter(occurred_at__lte=day_end(date_to))
+    if date_from or date_to:
+        within = {}
+        if date_from:
+            within["occurred_at__gte"] = day_start(date_from)
+        if date_to:
+            within["occurred_at__lte"] = day_end(date_to)
+        first, last = _sequence_bounds(**within)
+        if first is None:
+            return events.none()
+        events = events.filter(sequence__gte=first, sequence__lte=last, **within)
     return events
+
+
+def _sequence_bounds(**within: object) -> tuple[int | None, int | None]:
+    """The first and last sequence numbers of the events ``within`` the given times (None
+    if there are none), read from the index on the time.
+
+    A page of events between two dates, newest first, may otherwise be read by walking
+    the log back from its newest event to the last of those dates: for last year, a
+    year of events. Bounded by these numbers, the walk starts at the period's last event,
+    and since the numbers are those of the matching events themselves, the bounds leave
+    out none of them, however the clock went. ``+ 0`` keeps PostgreSQL from reading each
+    bound in the order of sequence numbers, which is the same walk.
+    """
+    return tuple(
+        AuditEvent.objects.filter(**within)
+        .aggregate(first=Min(F("sequence") + 0), last=Max(F("sequence") + 0))
+        .values()
+    )
 
 
 def _read_from_index(events: QuerySet, column: str, value: object) -> QuerySet:

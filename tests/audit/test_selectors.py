@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -92,6 +93,58 @@ def test_the_audit_log_of_a_user_or_action_rare_lately_is_read_from_its_index(
     filters |= {"username": surgeon.username} if filtered_by == "user" else {}
 
     first_page = audit_events_filtered(**filters)[:50]
+    assert [event.sequence for event in first_page] == list(range(3000, 2950, -1))
+    sql, params = first_page.query.sql_with_params()
+    assert _pages_read(sql, params) < 100  # walking back would read 10,000 events
+
+
+def _event_at(sequence: int, moment: datetime) -> None:
+    AuditEvent.objects.create(
+        sequence=sequence,
+        occurred_at=moment,
+        action="patient.viewed",
+        payload={},
+        previous_hash=f"{sequence - 1:064x}",
+        hash=f"{sequence:064x}",
+    )
+
+
+def test_a_period_holds_every_event_of_its_days_even_when_the_clock_went_back():
+    may = datetime(2026, 5, 10, 12, tzinfo=UTC)
+    june = datetime(2026, 6, 10, 12, tzinfo=UTC)
+    # The server's clock was set back twice: numbers 2 and 4 were written in June, the
+    # others in May.
+    for sequence, moment in enumerate([may, june, may, june, may], start=1):
+        _event_at(sequence, moment)
+
+    in_may = audit_events_filtered(date_from=date(2026, 5, 1), date_to=date(2026, 5, 31))
+    assert [event.sequence for event in in_may] == [5, 3, 1]
+    from_june = audit_events_filtered(date_from=date(2026, 6, 1))
+    assert [event.sequence for event in from_june] == [4, 2]
+    until_april = audit_events_filtered(date_to=date(2026, 4, 30))
+    assert list(until_april) == []
+
+
+@pytest.mark.postgres_only
+def test_a_page_of_a_past_period_is_read_without_walking_back_through_the_log():
+    # Last year's events, then ten thousand newer ones: a page of last year's events,
+    # newest first, must not be found by walking back through everything since.
+    for first, moment in ((1, datetime(2025, 3, 1, tzinfo=UTC)), (3001, timezone.now())):
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                sequence=n,
+                occurred_at=moment + timedelta(seconds=n),
+                action="patient.viewed",
+                payload={},
+                previous_hash=f"{n - 1:064x}",
+                hash=f"{n:064x}",
+            )
+            for n in range(first, first + (3000 if first == 1 else 10000))
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE audit_auditevent")
+
+    first_page = audit_events_filtered(date_from=date(2025, 3, 1), date_to=date(2025, 3, 31))[:50]
     assert [event.sequence for event in first_page] == list(range(3000, 2950, -1))
     sql, params = first_page.query.sql_with_params()
     assert _pages_read(sql, params) < 100  # walking back would read 10,000 events

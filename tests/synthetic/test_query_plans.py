@@ -63,7 +63,7 @@ def _queries(surgeon) -> list[tuple[str, QuerySet, str]]:
         ("audit log by action", {"action": "auth.login"}, "audit_action_idx"),
         ("audit log by user", {"username": "surgeon"}, "actor"),  # either index on actor
         ("audit log by patient", {"patient": mrn}, "audit_patient_idx"),
-        ("audit log by dates", {"date_from": day, "date_to": day}, "auditevent_occurred_at"),
+        ("audit log by dates", {"date_from": day, "date_to": day}, "audit_time_idx"),
     ]
     return [
         ("patient list", patient_search("")[:25], "patient_order_idx"),
