@@ -2,8 +2,9 @@
 # only, so the database is left as it is: on SQLite, altering the field would copy the
 # whole table.
 
-import decision.core.ids
 from django.db import migrations, models
+
+import decision.core.ids
 
 
 class Migration(migrations.Migration):
