@@ -42,15 +42,15 @@ def _database():
 @functools.cache
 def _insert_sql(
     model: type[models.Model], pk_from_database: bool, alias: str
-) -> tuple[str, list[models.Field]]:
+) -> tuple[str, tuple[models.Field, ...]]:
     """The INSERT statement of ``model`` (the same for every row) and its fields in the
     order of its placeholders."""
     database, meta = connections[alias], model._meta
-    fields = [
+    fields = tuple(
         field
         for field in meta.concrete_fields
         if not field.generated and not (field is meta.auto_field and pk_from_database)
-    ]
+    )
     quote = database.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
