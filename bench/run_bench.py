@@ -22,6 +22,7 @@ Environment (all optional):
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import http.cookiejar
 import io
@@ -846,6 +847,16 @@ def _postgresql_version() -> str:
 
 
 def main() -> int:
+    # Settings come from the environment; the command line only asks for help, which
+    # would otherwise start a whole run.
+    summary, _, details = __doc__.partition("\n\n")
+    argparse.ArgumentParser(
+        prog="bench/run_bench.py",
+        description=summary.replace("``", ""),
+        epilog=details.replace("``", ""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    ).parse_args()
+
     def interrupted(signum, frame):
         raise KeyboardInterrupt
 
