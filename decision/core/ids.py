@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.db import migrations, models
 from uuid6 import uuid7
 
 
@@ -18,3 +19,21 @@ def new_id() -> uuid.UUID:
     milliseconds, to stay in order.
     """
     return uuid.UUID(int=uuid7().int)
+
+
+def ids_in_time_order(*model_names: str) -> migrations.SeparateDatabaseAndState:
+    """A migration operation giving the ``id`` primary keys of ``model_names`` the default
+    ``new_id``. The default lives in Python only, so the database is left as it is (on
+    SQLite, altering the field would copy the whole table)."""
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[
+            migrations.AlterField(
+                model_name=name,
+                name="id",
+                field=models.UUIDField(
+                    default=new_id, editable=False, primary_key=True, serialize=False
+                ),
+            )
+            for name in model_names
+        ]
+    )

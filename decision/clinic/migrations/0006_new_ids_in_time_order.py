@@ -1,10 +1,8 @@
-# New ids are made in time order (decision.core.ids.new_id). The default lives in Python
-# only, so the database is left as it is: on SQLite, altering the field would copy the
-# whole table.
+# New ids are made in time order (decision.core.ids.new_id).
 
-from django.db import migrations, models
+from django.db import migrations
 
-import decision.core.ids
+from decision.core.ids import ids_in_time_order
 
 
 class Migration(migrations.Migration):
@@ -12,29 +10,4 @@ class Migration(migrations.Migration):
         ("clinic", "0005_fewer_indexes"),
     ]
 
-    operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="assessment",
-                    name="id",
-                    field=models.UUIDField(
-                        default=decision.core.ids.new_id,
-                        editable=False,
-                        primary_key=True,
-                        serialize=False,
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="patient",
-                    name="id",
-                    field=models.UUIDField(
-                        default=decision.core.ids.new_id,
-                        editable=False,
-                        primary_key=True,
-                        serialize=False,
-                    ),
-                ),
-            ],
-        ),
-    ]
+    operations = [ids_in_time_order("assessment", "patient")]
