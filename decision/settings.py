@@ -125,7 +125,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # becomes a prepared statement: PostgreSQL then parses it once, and a query without
     # parameters is planned once. Queries with parameters are still planned for their
     # values every time (force_custom_plan): a plan chosen for one filter value, reused
-    # for every other, could read a whole table for a rare one.
+    # for every other, could read a whole table for a rare one. A write transaction lets
+    # PostgreSQL keep its plans once it holds the audit chain's lock (see
+    # decision.audit.services).
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options.update(
         server_side_binding=True,

@@ -29,7 +29,13 @@ _FORBIDDEN_PAYLOAD_KEYS = frozenset(
 _TAIL_SQL = "SELECT sequence, hash FROM audit_auditevent ORDER BY sequence DESC LIMIT 1"
 # On PostgreSQL the lock and the read are two statements, each with its own snapshot, so
 # the read sees every event committed before the lock was granted.
-_LOCK_SQL = f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK_KEY})"
+# The connection plans every query with parameters for its values (see settings). What
+# the transaction runs once it holds the lock, the event's INSERT and the foreign-key
+# checks at COMMIT, has one plan whatever the values: the lock also lets PostgreSQL keep
+# plans, as it does by default, until the transaction ends.
+_LOCK_SQL = (
+    f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK_KEY}), set_config('plan_cache_mode', 'auto', true)"
+)
 
 
 def audit_chain_tail(*, preceding: Sequence[Statement] = ()) -> tuple[int, str]:
