@@ -3,11 +3,12 @@ loaded by Locust from a separate process and compared with a trivial page of the
 server in the same run.
 
 Steps: check PostgreSQL (create the database if missing), migrate, add synthetic patients
-up to BENCH_PATIENTS, collect static files, create the benchmark users, record the query
-plans of the list pages (EXPLAIN ANALYZE of every query they run), time the rules service
-in-process, start gunicorn with production settings (plain HTTP on the loopback), run one
-Locust scenario after another, read the workers' memory, stop gunicorn, verify the audit
-chain, then print a Markdown table and write ``bench-results.json``.
+up to BENCH_PATIENTS, collect static files, create the benchmark users, vacuum and analyse
+the database (as autovacuum would have since the last run), record the query plans of the
+list pages (EXPLAIN ANALYZE of every query they run), time the rules service in-process,
+start gunicorn with production settings (plain HTTP on the loopback), run one Locust
+scenario after another, read the workers' memory, stop gunicorn, verify the audit chain,
+then print a Markdown table and write ``bench-results.json``.
 
 Environment (all optional):
 
@@ -187,6 +188,8 @@ def django_prepare(config: Config) -> dict[str, Any]:
     say("Collecting static files.")
     call_command("collectstatic", interactive=False, verbosity=0)
     users = users_ensure()
+    say("Vacuuming and analysing the database.")
+    database_tidy()
     patient_ids = [
         str(pk)
         for pk in Patient.objects.filter(mrn__startswith=mrn_prefix(config.seed))
@@ -194,6 +197,19 @@ def django_prepare(config: Config) -> dict[str, Any]:
         .values_list("pk", flat=True)[:1000]
     ]
     return {"users": users, "patient_ids": patient_ids, "patients": Patient.objects.count()}
+
+
+def database_tidy() -> None:
+    """VACUUM (ANALYZE) the whole database, so that every run starts from the state
+    autovacuum keeps a server in: earlier runs' dead rows (each submission replaces its
+    patient's row in the board queue) cleared, the visibility map that index-only scans
+    need up to date, the planner's statistics fresh. A server with autovacuum off (see
+    ``postgresql_autovacuum`` in the results) would otherwise measure a database that
+    grows more bloated with each run."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
 
 
 def users_ensure() -> dict[str, Any]:
@@ -820,7 +836,8 @@ def run(config: Config) -> dict[str, Any]:
         "locust_users": config.users,
         "seconds_per_scenario": config.seconds,
         "python": platform.python_version(),
-        "postgresql": _postgresql_version(),
+        "postgresql": _postgresql_setting("server_version"),
+        "postgresql_autovacuum": _postgresql_setting("autovacuum"),
         "worker_rss_mb_each": [round(size, 1) for size in worker_rss],
         "rules": rules,
         "verify_audit": verified,
@@ -838,11 +855,11 @@ def _captured(function, *arguments) -> str:
     return out.getvalue()
 
 
-def _postgresql_version() -> str:
+def _postgresql_setting(name: str) -> str:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
+        cursor.execute("SELECT current_setting(%s)", [name])
         return cursor.fetchone()[0]
 
 

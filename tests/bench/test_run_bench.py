@@ -1,8 +1,15 @@
-"""``make bench``'s command line: settings come from the environment."""
+"""``make bench``'s command line (settings come from the environment), and the state of
+the database it measures."""
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.factories import make_assessment, make_patient
 
 RUN_BENCH = Path(__file__).resolve().parents[2] / "bench" / "run_bench.py"
 # Were an argument to start a run after all, it would stop at once on this address.
@@ -32,3 +39,33 @@ def test_an_unknown_argument_is_refused_instead_of_ignored():
     answer = _run_bench("--patients", "5")
     assert answer.returncode == 2
     assert "unrecognized arguments: --patients 5" in answer.stderr
+
+
+def _run_bench_module():
+    spec = importlib.util.spec_from_file_location("run_bench", RUN_BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def _vacuum_state(table: str) -> tuple[object, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_vacuum, n_dead_tup FROM pg_stat_user_tables WHERE relname = %s",
+            [table],
+        )
+        return cursor.fetchone()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_run_starts_from_a_vacuumed_database(surgeon):
+    patient = make_patient(surgeon)
+    for _ in range(3):  # each replaces the patient's row in the board queue
+        make_assessment(patient, surgeon)
+    vacuumed_before, _ = _vacuum_state("clinic_currentassessment")
+    _run_bench_module().database_tidy()
+    vacuumed, dead_rows = _vacuum_state("clinic_currentassessment")
+    assert vacuumed is not None and (vacuumed_before is None or vacuumed > vacuumed_before)
+    assert dead_rows == 0
