@@ -7,7 +7,8 @@ up to BENCH_PATIENTS, collect static files, create the benchmark users, vacuum a
 the database (as autovacuum would have since the last run), record the query plans of the
 list pages (EXPLAIN ANALYZE of every query they run), time the rules service in-process,
 start gunicorn with production settings (plain HTTP on the loopback), run one Locust
-scenario after another, read the workers' memory, stop gunicorn, verify the audit chain,
+scenario after another (the baseline and submissions in turn, in BENCH_ROUNDS rounds,
+since their ratio is a target), read the workers' memory, stop gunicorn, verify the audit chain,
 then print a Markdown table and write ``bench-results.json``.
 
 Environment (all optional):
@@ -15,6 +16,8 @@ Environment (all optional):
     BENCH_DATABASE_URL  postgres://postgres@127.0.0.1:5432/crlm_bench
     BENCH_PATIENTS      100000   synthetic patients wanted (seed BENCH_SEED, default 1)
     BENCH_SECONDS       20       measured seconds per scenario
+    BENCH_ROUNDS        3        rounds of the baseline and submissions in turn, each
+                                 BENCH_SECONDS / 2 long
     BENCH_USERS         8        concurrent Locust users per scenario
     BENCH_WORKERS       CPU count gunicorn workers
     BENCH_PORT          8765     loopback port for gunicorn
@@ -87,6 +90,7 @@ class Config:
     patients: int
     seed: int
     seconds: int
+    rounds: int
     users: int
     workers: int
     port: int
@@ -110,6 +114,7 @@ class Config:
             patients=number("BENCH_PATIENTS", 100_000),
             seed=number("BENCH_SEED", 1),
             seconds=number("BENCH_SECONDS", 20),
+            rounds=number("BENCH_ROUNDS", 3),
             users=number("BENCH_USERS", 8),
             workers=number("BENCH_WORKERS", os.cpu_count() or 1),
             port=number("BENCH_PORT", 8765),
@@ -507,7 +512,8 @@ def _machine_busy_and_total() -> tuple[int, int]:
 class CpuMeter:
     """CPU seconds spent by the app's workers, PostgreSQL and the load generator while
     a scenario runs, and how busy the machine's CPUs were: where a request's time goes.
-    PostgreSQL counts only when it runs on this host."""
+    PostgreSQL counts only when it runs on this host. A scenario played in several rounds
+    enters the same meter once per round; the figures add up."""
 
     def __init__(self, server: Gunicorn) -> None:
         postmaster = _postmaster_pid()
@@ -520,6 +526,8 @@ class CpuMeter:
             # Locust runs as this process's child, reaped when its scenario ends.
             "load_generator": self._children_cpu_seconds,
         }
+        self.spent = dict.fromkeys(self.groups, 0.0)
+        self.machine_busy_jiffies = self.machine_jiffies = 0
 
     def __enter__(self) -> CpuMeter:
         self.before = {group: seconds() for group, seconds in self.groups.items()}
@@ -527,12 +535,15 @@ class CpuMeter:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.spent = {
-            group: seconds() - self.before[group] for group, seconds in self.groups.items()
-        }
+        for group, seconds in self.groups.items():
+            self.spent[group] += seconds() - self.before[group]
         busy, total = _machine_busy_and_total()
-        elapsed = total - self.machine_before[1]
-        self.machine_busy = (busy - self.machine_before[0]) / elapsed if elapsed else 0.0
+        self.machine_busy_jiffies += busy - self.machine_before[0]
+        self.machine_jiffies += total - self.machine_before[1]
+
+    @property
+    def machine_busy(self) -> float:
+        return self.machine_busy_jiffies / self.machine_jiffies if self.machine_jiffies else 0.0
 
     @staticmethod
     def _children_cpu_seconds() -> float:
@@ -624,10 +635,15 @@ def locust_run(
     return {entry["name"]: entry for entry in json.loads(stats_file.read_text())}
 
 
-def percentile(entry: dict[str, Any], share: float) -> float:
-    """A percentile of Locust's response-time histogram (milliseconds, as Locust rounds)."""
-    histogram = sorted((float(ms), count) for ms, count in entry["response_times"].items())
-    wanted, seen = share * sum(count for _, count in histogram), 0
+def percentile(entries: list[dict[str, Any]], share: float) -> float:
+    """A percentile of the response times of Locust's entries for one request name, one
+    per round, from their histograms together (milliseconds, as Locust rounds)."""
+    counts: dict[float, int] = {}
+    for entry in entries:
+        for ms, count in entry["response_times"].items():
+            counts[float(ms)] = counts.get(float(ms), 0) + count
+    histogram = sorted(counts.items())
+    wanted, seen = share * sum(counts.values()), 0
     for ms, count in histogram:
         seen += count
         if seen >= wanted:
@@ -635,17 +651,19 @@ def percentile(entry: dict[str, Any], share: float) -> float:
     return histogram[-1][0] if histogram else 0.0
 
 
-def summarise(entry: dict[str, Any]) -> dict[str, Any]:
-    window = entry["last_request_timestamp"] - entry["start_time"]
-    requests = entry["num_requests"]
+def summarise(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Requests, failures, rate and percentiles of one request name over every round of a
+    scenario: the rate is all requests over all rounds' measured time."""
+    window = sum(entry["last_request_timestamp"] - entry["start_time"] for entry in entries)
+    requests = sum(entry["num_requests"] for entry in entries)
     return {
         "requests": requests,
-        "failures": entry["num_failures"],
+        "failures": sum(entry["num_failures"] for entry in entries),
         "seconds": round(window, 2),
         "rps": round(requests / window, 1) if window > 0 else 0.0,
-        "p50_ms": percentile(entry, 0.50),
-        "p95_ms": percentile(entry, 0.95),
-        "p99_ms": percentile(entry, 0.99),
+        "p50_ms": percentile(entries, 0.50),
+        "p95_ms": percentile(entries, 0.95),
+        "p99_ms": percentile(entries, 0.99),
     }
 
 
@@ -745,12 +763,12 @@ def run(config: Config) -> dict[str, Any]:
             "BENCH_PATIENT_IDS_FILE": str(ids_file),
         }
 
-        def scenario(user_class: str, name: str, *, seconds: int, users: int) -> dict[str, Any]:
+        def play(user_class: str, *, seconds: int, users: int, cpu: CpuMeter) -> dict:
+            """One round of a scenario; returns Locust's statistics by request name."""
             server.settle()
             say(f"Scenario {user_class}: {users} users, {seconds} s.")
-            started = time.monotonic()
-            with CpuMeter(server) as cpu:
-                stats = locust_run(
+            with cpu:
+                return locust_run(
                     user_class,
                     users=users,
                     url=server.url,
@@ -758,28 +776,61 @@ def run(config: Config) -> dict[str, Any]:
                     environment=locust_environment,
                     work=work,
                 )
-            if name not in stats:
+
+        def summary(name: str, users: int, rounds: list[dict], cpu: CpuMeter, spent: float):
+            if any(name not in stats for stats in rounds):
                 raise BenchError(f"Locust recorded no {name!r} requests; see {work}.")
-            summary = {"users": users, **summarise(stats[name])}
+            result = {"users": users, **summarise([stats[name] for stats in rounds])}
+            result["rounds_rps"] = [summarise([stats[name]])["rps"] for stats in rounds]
             # Every request of the scenario, the named one and any other (e.g. the form
             # page before a post), shares the CPU time.
-            total = sum(e["num_requests"] for n, e in stats.items() if n != "Aggregated")
-            summary["cpu_ms_per_request"] = cpu.per_request_ms(total)
-            summary["scenario_seconds"] = round(time.monotonic() - started, 1)
-            summary["other_requests"] = {
-                other: summarise(entry)
+            total = sum(
+                entry["num_requests"]
+                for stats in rounds
                 for other, entry in stats.items()
-                if other not in (name, "Aggregated")
+                if other != "Aggregated"
+            )
+            result["cpu_ms_per_request"] = cpu.per_request_ms(total)
+            result["scenario_seconds"] = round(spent, 1)
+            others = {other for stats in rounds for other in stats} - {name, "Aggregated"}
+            result["other_requests"] = {
+                other: summarise([stats[other] for stats in rounds if other in stats])
+                for other in sorted(others)
             }
-            return summary
+            return result
+
+        def scenario(user_class: str, name: str, *, seconds: int, users: int) -> dict[str, Any]:
+            cpu, started = CpuMeter(server), time.monotonic()
+            stats = play(user_class, seconds=seconds, users=users, cpu=cpu)
+            return summary(name, users, [stats], cpu, time.monotonic() - started)
+
+        def in_turn(plays: list[tuple[str, str]], *, rounds: int, seconds: int, users: int):
+            """Scenarios played one after the other, round after round, so that a change
+            in the machine's speed during the run weighs on each alike."""
+            meters = [CpuMeter(server) for _ in plays]
+            played: list[list[dict]] = [[] for _ in plays]
+            spent = [0.0 for _ in plays]
+            for _ in range(rounds):
+                for index, (user_class, _name) in enumerate(plays):
+                    started = time.monotonic()
+                    stats = play(user_class, seconds=seconds, users=users, cpu=meters[index])
+                    played[index].append(stats)
+                    spent[index] += time.monotonic() - started
+            return [
+                summary(name, users, played[index], meters[index], spent[index])
+                for index, (_user_class, name) in enumerate(plays)
+            ]
 
         full, users = config.seconds, config.users
         scenario("WarmUpUser", "warm-up", seconds=min(full, 5), users=users)
-        scenarios["baseline"] = scenario("BaselineUser", "baseline", seconds=full, users=users)
-        # Submissions alone (each user opened the form once, for its CSRF token), then
-        # a surgeon's whole round: open the form, submit it.
-        scenarios["assessment_post"] = scenario(
-            "SurgeonPostingOnlyUser", "assessment post", seconds=full, users=users
+        # The baseline and submissions alone (each user opened the form once, for its
+        # CSRF token) in turn, their ratio being the figure; then a surgeon's whole
+        # round: open the form, submit it.
+        scenarios["baseline"], scenarios["assessment_post"] = in_turn(
+            [("BaselineUser", "baseline"), ("SurgeonPostingOnlyUser", "assessment post")],
+            rounds=config.rounds,
+            seconds=max(full // 2, 1),
+            users=users,
         )
         scenarios["assessment_form_and_post"] = scenario(
             "SurgeonPostingUser", "assessment post", seconds=full, users=users
@@ -818,6 +869,15 @@ def run(config: Config) -> dict[str, Any]:
         "assessment_post_rps": post_rps,
         "assessment_post_p95_ms": scenarios["assessment_post"]["p95_ms"],
         "assessment_post_ratio": round(post_rps / baseline_rps, 3) if baseline_rps else 0.0,
+        # Each round's own ratio, to show how far they spread.
+        "assessment_post_ratio_rounds": [
+            round(post / baseline, 3) if baseline else 0.0
+            for baseline, post in zip(
+                scenarios["baseline"]["rounds_rps"],
+                scenarios["assessment_post"]["rounds_rps"],
+                strict=True,
+            )
+        ],
         "assessment_form_and_post_rps": scenarios["assessment_form_and_post"]["rps"],
         "board_queue_p95_ms": scenarios["board_queue"]["p95_ms"],
         "board_queue_one_user_p95_ms": scenarios["board_queue_one_user"]["p95_ms"],
@@ -835,6 +895,7 @@ def run(config: Config) -> dict[str, Any]:
         "gunicorn_workers": config.workers,
         "locust_users": config.users,
         "seconds_per_scenario": config.seconds,
+        "baseline_and_post_rounds": config.rounds,
         "python": platform.python_version(),
         "postgresql": _postgresql_setting("server_version"),
         "postgresql_autovacuum": _postgresql_setting("autovacuum"),
@@ -892,10 +953,13 @@ def main() -> int:
     say(
         f"{results['patients']:,} patients; {results['meta']['cpu_count']} CPUs; "
         f"{config.workers} gunicorn workers; {config.users} Locust users; "
-        f"{config.seconds} s per scenario."
+        f"{config.seconds} s per scenario; the baseline and submissions in turn, "
+        f"{config.rounds} rounds of {max(config.seconds // 2, 1)} s each."
     )
     say("")
     say(markdown_table(results))
+    rounds = ", ".join(f"{ratio:.2f}" for ratio in results["assessment_post_ratio_rounds"])
+    say(f"\n`assessment_post_ratio` round by round: {rounds}.")
     say("")
     say("CPU time per request, by process (all requests of each scenario):")
     say("")

@@ -69,3 +69,27 @@ def test_a_run_starts_from_a_vacuumed_database(surgeon):
     vacuumed, dead_rows = _vacuum_state("clinic_currentassessment")
     assert vacuumed is not None and (vacuumed_before is None or vacuumed > vacuumed_before)
     assert dead_rows == 0
+
+
+def test_the_rounds_of_a_scenario_are_summarised_together():
+    summarise = _run_bench_module().summarise
+    first_round = {
+        "num_requests": 100,
+        "num_failures": 0,
+        "start_time": 1000.0,
+        "last_request_timestamp": 1010.0,
+        "response_times": {"10": 95, "50": 5},
+    }
+    second_round = {
+        "num_requests": 300,
+        "num_failures": 1,
+        "start_time": 1100.0,
+        "last_request_timestamp": 1110.0,
+        "response_times": {"10": 200, "20": 100},
+    }
+    summary = summarise([first_round, second_round])
+    assert (summary["requests"], summary["failures"]) == (400, 1)
+    # 400 requests in the rounds' 20 measured seconds, not the 110 s from first to last.
+    assert (summary["seconds"], summary["rps"]) == (20.0, 20.0)
+    # Of the 400 times, 295 are 10 ms, 100 are 20 ms and 5 are 50 ms.
+    assert (summary["p50_ms"], summary["p95_ms"], summary["p99_ms"]) == (10.0, 20.0, 50.0)
