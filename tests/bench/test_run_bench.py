@@ -71,22 +71,21 @@ def test_a_run_starts_from_a_vacuumed_database(surgeon):
     assert dead_rows == 0
 
 
+def _round(requests: int, failures: int, started: float, times: dict[str, int]) -> dict:
+    """Locust's statistics of one request name in a round of 10 seconds."""
+    return {
+        "num_requests": requests,
+        "num_failures": failures,
+        "start_time": started,
+        "last_request_timestamp": started + 10.0,
+        "response_times": times,
+    }
+
+
 def test_the_rounds_of_a_scenario_are_summarised_together():
     summarise = _run_bench_module().summarise
-    first_round = {
-        "num_requests": 100,
-        "num_failures": 0,
-        "start_time": 1000.0,
-        "last_request_timestamp": 1010.0,
-        "response_times": {"10": 95, "50": 5},
-    }
-    second_round = {
-        "num_requests": 300,
-        "num_failures": 1,
-        "start_time": 1100.0,
-        "last_request_timestamp": 1110.0,
-        "response_times": {"10": 200, "20": 100},
-    }
+    first_round = _round(100, 0, 1000.0, {"10": 95, "50": 5})
+    second_round = _round(300, 1, 1100.0, {"10": 200, "20": 100})
     summary = summarise([first_round, second_round])
     assert (summary["requests"], summary["failures"]) == (400, 1)
     # 400 requests in the rounds' 20 measured seconds, not the 110 s from first to last.
