@@ -140,7 +140,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # Refuses locked-out users and addresses before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with the roles read together with the user of a session.
+    "decision.core.backends.ModelBackendWithRoles",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -98,7 +98,13 @@ def record_by_pk(model: type[_Model], pk: object) -> _Model:
         row = cursor.fetchone()
     if row is None:
         raise model.DoesNotExist(f"{meta.object_name} matching query does not exist.")
-    fields = meta.concrete_fields
+    return record_from_row(model, row)
+
+
+def record_from_row(model: type[_Model], row: tuple) -> _Model:
+    """The record of ``model`` whose columns, every concrete field's in order, are
+    ``row`` as the database driver returned them."""
+    database, fields = _database(), model._meta.concrete_fields
     values = [column_reader(field)(value) for field, value in zip(fields, row, strict=True)]
     return model.from_db(database.alias, [field.attname for field in fields], values)
 
