@@ -29,8 +29,8 @@ _ROLES_SQL = (
 
 
 def user_roles(user: User) -> frozenset[str]:
-    """The user's role names, read once per request and cached on the user object (for
-    the user of a session, with the user: see ``user_with_roles``)."""
+    """The user's role names, read once per request and cached on the user object (the
+    user of a session comes with them: see ``user_with_roles``)."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_crlm_roles", None)
