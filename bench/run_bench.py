@@ -8,8 +8,8 @@ the database (as autovacuum would have since the last run), record the query pla
 list pages (EXPLAIN ANALYZE of every query they run), time the rules service in-process,
 start gunicorn with production settings (plain HTTP on the loopback), run one Locust
 scenario after another (the baseline and submissions in turn, in BENCH_ROUNDS rounds,
-since their ratio is a target), read the workers' memory, stop gunicorn, verify the audit chain,
-then print a Markdown table and write ``bench-results.json``.
+since their ratio is a target), read the workers' memory, stop gunicorn, verify the
+audit chain, then print a Markdown table and write ``bench-results.json``.
 
 Environment (all optional):
 
