@@ -21,24 +21,17 @@ ROLES = (SURGEON, TUMOR_BOARD, AUDITOR)
 
 User = AbstractBaseUser | AnonymousUser
 
-# Asked on every request, so spelt out rather than built by the ORM each time.
-_ROLES_SQL = (
-    "SELECT g.name FROM auth_group g "
-    "JOIN auth_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = %s"
-)
-
 
 def user_roles(user: User) -> frozenset[str]:
-    """The user's role names, read once per request and cached on the user object (the
-    user of a session comes with them: see ``user_with_roles``)."""
+    """The user's role names, read once per request and cached on the user object. The
+    user of a session comes with them (see ``user_with_roles``); any other user, such as
+    one who has just logged in, has them read the same way."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_crlm_roles", None)
     if cached is None:
-        with connection.cursor() as cursor:
-            cursor.execute(_ROLES_SQL, [user.pk])
-            cached = _role_names(name for (name,) in cursor.fetchall())
-        user._crlm_roles = cached
+        read = user_with_roles(user.pk)
+        cached = user._crlm_roles = read._crlm_roles if read is not None else frozenset()
     return cached
 
 
@@ -65,7 +58,9 @@ def user_with_roles(user_id: object) -> AbstractBaseUser | None:
 
 @functools.cache
 def _user_with_roles_sql(model: type[AbstractBaseUser], alias: str) -> str:
-    """Every column of the user, then the name of one of their groups (NULL for none)."""
+    """Every column of the user, then the name of one of their groups (NULL for none).
+    Spelt out, since building it with the ORM on every request costs more than running
+    it."""
     quote, meta = connections[alias].ops.quote_name, model._meta
     groups = meta.get_field("groups")
     through, group = groups.remote_field.through._meta, groups.related_model._meta
