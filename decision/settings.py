@@ -120,28 +120,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters are sent apart from the query, and a query a connection has run five times
-    # becomes a prepared statement: PostgreSQL then parses it once, and a query without
-    # parameters is planned once. Queries with parameters are still planned for their
-    # values every time (force_custom_plan): a plan chosen for one filter value, reused
-    # for every other, could read a whole table for a rare one. A write transaction lets
-    # PostgreSQL keep its plans once it holds the audit chain's lock (see
-    # decision.audit.services).
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options.update(
-        server_side_binding=True,
-        prepare_threshold=5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None,
-        # After any server options given in DATABASE_URL (?options=...).
-        options=f"{_options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip(),
-    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     # Refuses locked-out users and addresses before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, with the roles read together with the user of a session.
-    "decision.core.backends.ModelBackendWithRoles",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -179,10 +163,6 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-
-# Adds /bench/baseline/, the trivial page `make bench` measures the app against (README,
-# Performance). Never needed in production.
-BENCHMARK_VIEWS = env_bool("DJANGO_BENCHMARK_VIEWS", False)
 
 # Number of reverse proxies in front of the app that append to X-Forwarded-For; the
 # client's address is then taken that many entries from the right (0: REMOTE_ADDR).

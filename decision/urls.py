@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -14,8 +13,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]
-
-if settings.BENCHMARK_VIEWS:
-    urlpatterns.append(path("bench/", include("decision.synthetic.urls")))
 
 handler500 = "decision.core.views.server_error"

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from decision.audit.actions import ACTIONS
+from decision.core.forms import bootstrap_classes
 
 
 class AuditFilterForm(forms.Form):
@@ -31,6 +32,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "Any action"), *sorted(ACTIONS.items())]
+        bootstrap_classes(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

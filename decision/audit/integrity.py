@@ -13,7 +13,7 @@ from django.apps import apps
 from django.db import models
 
 from decision.audit.models import GENESIS_HASH, AuditEvent
-from decision.clinic.integrity import current_assessment_problem
+from decision.audit.registry import integrity_checks
 
 BATCH = 2000
 
@@ -75,7 +75,9 @@ def verify_integrity() -> IntegrityReport:
             break
         count, problem = content_hash_problem(model)
         records[model._meta.verbose_name_plural] = count
-    if not problem:
-        count, problem = current_assessment_problem()
-        records["current assessments (the board queue)"] = count
+    for name, check in integrity_checks.items():
+        if problem:
+            break
+        count, problem = check()
+        records[name] = count
     return IntegrityReport(events=events, records=records, problem=problem)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,7 +12,6 @@ from django.utils import timezone
 
 from decision.audit.models import GENESIS_HASH, AuditEvent
 from decision.core.requests import client_ip_address, current_request_id
-from decision.core.sql import Statement, insert_statement, record_inserted
 
 logger = logging.getLogger(__name__)
 
@@ -26,47 +24,32 @@ _FORBIDDEN_PAYLOAD_KEYS = frozenset(
 )
 
 
-_TAIL_SQL = "SELECT sequence, hash FROM audit_auditevent ORDER BY sequence DESC LIMIT 1"
-# On PostgreSQL the lock and the read are two statements, each with its own snapshot, so
-# the read sees every event committed before the lock was granted.
-# The connection plans every query with parameters for its values (see settings). What
-# the transaction runs once it holds the lock, the event's INSERT and the foreign-key
-# checks at COMMIT, has one plan whatever the values: the lock also lets PostgreSQL keep
-# plans, as it does by default, until the transaction ends.
-_LOCK_SQL = (
-    f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK_KEY}), set_config('plan_cache_mode', 'auto', true)"
-)
+def _require_transaction() -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit events must be written inside the action's transaction")
 
 
-def audit_chain_tail(*, preceding: Sequence[Statement] = ()) -> tuple[int, str]:
-    """Lock the audit chain for the rest of the caller's transaction and return the last
-    event's sequence number and hash (0 and the genesis hash for an empty chain).
+def audit_chain_lock() -> None:
+    """Hold the audit chain's lock until the caller's transaction ends.
 
-    The lock serialises appends, so that each event links to the one committed before
-    it: a PostgreSQL advisory lock; on SQLite, transactions begin IMMEDIATE (see
-    settings), which already serialises writers. ``preceding`` statements (the writes the
-    event records) run first; on PostgreSQL they go in the same round trip.
+    Every audited write holds it from this call to its commit, so writes happen one at a
+    time and each event links to the one committed before it. A service that reads
+    before it writes (an idempotency key, the latest decision) takes it first, so that
+    what it read still holds when it commits. On PostgreSQL this is an advisory lock;
+    SQLite's transactions begin IMMEDIATE (see settings), which already serialises writers.
     """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Sent together in one round trip (psycopg's pipeline mode); an error of any of
-            # them surfaces when the pipeline ends, as Django's own exception.
-            with connection.wrap_database_errors, connection.connection.pipeline():
-                for statement, values in preceding:
-                    cursor.execute(statement, values)
-                cursor.execute(_LOCK_SQL)
-                cursor.execute(_TAIL_SQL)
-        else:
-            for statement, values in preceding:
-                cursor.execute(statement, values)
-            cursor.execute(_TAIL_SQL)
-        last = cursor.fetchone()
-    return (last[0], last[1]) if last else (0, GENESIS_HASH)
+    _require_transaction()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
 
 
-def client_address(request: HttpRequest | None) -> str | None:
-    """The client's IP address in its canonical text form (as the database returns it)."""
-    return None if request is None else client_ip_address(request)
+def audit_chain_tail() -> tuple[int, str]:
+    """Lock the audit chain and return the last event's sequence number and hash (0 and
+    the genesis hash for an empty chain)."""
+    audit_chain_lock()
+    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    return last or (0, GENESIS_HASH)
 
 
 def audit_event_record(
@@ -78,21 +61,18 @@ def audit_event_record(
     object_id: object = "",
     patient_id: object = None,
     payload: dict[str, Any] | None = None,
-    preceding: Sequence[Statement] = (),
 ) -> AuditEvent:
     """Append one event to the audit chain, inside the caller's transaction.
 
     Must be called inside ``transaction.atomic`` so that the event and the action it
-    records are committed or rolled back together. ``preceding`` statements, the writes
-    of that action, are run first (see ``audit_chain_tail``).
+    records are committed or rolled back together.
     """
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit events must be written inside the action's transaction")
+    _require_transaction()
     payload = dict(payload or {})
     forbidden = _FORBIDDEN_PAYLOAD_KEYS & payload.keys()
     if forbidden:
         raise ValueError(f"audit payloads must not hold {', '.join(sorted(forbidden))}")
-    last_sequence, previous_hash = audit_chain_tail(preceding=preceding)
+    last_sequence, previous_hash = audit_chain_tail()
     event = AuditEvent(
         sequence=last_sequence + 1,
         occurred_at=timezone.now(),
@@ -101,16 +81,13 @@ def audit_event_record(
         object_type=object_type,
         object_id=str(object_id) if object_id else "",
         patient_id=patient_id,
-        client_address=client_address(request),
+        client_address=client_ip_address(request) if request is not None else None,
         request_id=current_request_id.get() if request is not None else "",
         payload=payload,
         previous_hash=previous_hash,
     )
     event.hash = event.compute_hash()
-    statement, values = insert_statement(event)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, values)
-        record_inserted(event, cursor)
+    event.save()
     logger.info("audit %s %s %s", action, object_type, event.object_id)
     return event
 

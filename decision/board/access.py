@@ -14,14 +14,12 @@ from django.http import Http404, HttpRequest
 
 from decision.board import selectors
 from decision.board.models import AgendaItem, Guest, Meeting
-from decision.clinic import selectors as clinic_selectors
-from decision.clinic.models import Assessment
+from decision.clinic import access as clinic_access
 from decision.core import roles
 
-
-def require_board_reader(request: HttpRequest) -> None:
-    if not roles.can_read_clinical(request.user):
-        raise Http404
+# Board pages are for everyone who may read clinical records, and a case is an assessment.
+require_board_reader = clinic_access.require_clinical_reader
+case_for_user = clinic_access.assessment_for_user
 
 
 def require_board_member(request: HttpRequest) -> None:
@@ -29,15 +27,6 @@ def require_board_member(request: HttpRequest) -> None:
     require_board_reader(request)
     if not roles.can_record_board_decision(request.user):
         raise PermissionDenied
-
-
-def case_for_user(request: HttpRequest, assessment_id: uuid.UUID) -> Assessment:
-    """The case (an assessment), if the user may read clinical records; else 404."""
-    require_board_reader(request)
-    try:
-        return clinic_selectors.assessment_get(assessment_id)
-    except Assessment.DoesNotExist:
-        raise Http404 from None
 
 
 def meeting_for_user(request: HttpRequest, meeting_id: uuid.UUID) -> Meeting:

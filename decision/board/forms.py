@@ -7,6 +7,7 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -15,10 +16,19 @@ from decision.board.models import BoardDecision, Guest, Meeting, Outcome
 from decision.clinic.forms import EARLIEST_DATE, DateInput
 from decision.clinic.models import Assessment
 from decision.clinic.presenters import INTENT_LABELS, RISK_GROUP_LABELS
+from decision.core.forms import bootstrap_classes
 from decision.rules import knowledge
 
 ANY = ("", "Any")
 PLAN_NEEDED = "Describe the plan (needed unless the board agrees with the recommendation)."
+
+
+def _person_name(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _meeting_name(meeting: Meeting) -> str:
+    return f"{meeting.meeting_date:%Y-%m-%d} · {meeting.title}"
 
 
 def _no_form_tag(form: forms.BaseForm) -> None:
@@ -74,18 +84,16 @@ class QueueFilterForm(DateRangeForm):
     intent = forms.ChoiceField(
         label="Intent", required=False, choices=[ANY, *INTENT_LABELS.items()]
     )
-    surgeon = forms.TypedChoiceField(label="Surgeon", required=False, coerce=int, empty_value=None)
+    surgeon = forms.ModelChoiceField(
+        label="Surgeon", required=False, queryset=selectors.surgeons(), empty_label="Any"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["surgeon"].choices = [ANY, *selectors.surgeon_choices()]
+        self.fields["surgeon"].label_from_instance = _person_name
         self.fields["date_from"].label = "Encounter from"
         self.fields["date_to"].label = "Encounter to"
-        # Shown on every queue page, so rendered plainly (includes/plain_select.html).
-        for name, field in self.fields.items():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            invalid = " is-invalid" if self.is_bound and name in self.errors else ""
-            field.widget.attrs["class"] = css + invalid
+        bootstrap_classes(self)
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for ``selectors.board_queue`` from the valid filters."""
@@ -98,7 +106,7 @@ class QueueFilterForm(DateRangeForm):
             "intent": cleaned.get("intent", ""),
             "encounter_from": encounter_from,
             "encounter_to": encounter_to,
-            "surgeon_id": cleaned.get("surgeon"),
+            "surgeon": cleaned.get("surgeon"),
         }
 
 
@@ -109,7 +117,6 @@ class AgendaAddForm(forms.Form):
         label="Meeting",
         queryset=Meeting.objects.none(),
         empty_label="Choose a meeting…",
-        widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={"required": "Choose the meeting to add the cases to."},
     )
     assessments = forms.ModelMultipleChoiceField(
@@ -119,15 +126,10 @@ class AgendaAddForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
         meeting = self.fields["meeting"]
-        meeting.queryset = selectors.meetings_open_for_cases(today=today)  # what is accepted
-        # Read only if the field is shown, in one plain query (a posted choice is checked
-        # against the queryset).
-        meeting.choices = lambda: [
-            ("", meeting.empty_label),
-            *selectors.open_meeting_choices(today=today),
-        ]
+        meeting.queryset = selectors.meetings_open_for_cases(today=timezone.localdate())
+        meeting.label_from_instance = _meeting_name
+        bootstrap_classes(self)
 
     def clean_assessments(self) -> list[Assessment]:
         # Keep the order in which the cases were listed (oldest first).
@@ -172,7 +174,7 @@ class AttendanceForm(forms.ModelForm):
         field = self.fields["members_present"]
         field.queryset = clinicians
         field.help_text = ""
-        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        field.label_from_instance = _person_name
         _no_form_tag(self)
 
 
@@ -233,7 +235,8 @@ class DecisionForm(forms.ModelForm):
         meeting = self.fields["meeting"]
         meeting.queryset = Meeting.objects.filter(pk__in=[m.pk for m in meetings])
         meeting.empty_label = "Not at a meeting"
-        meeting.label_from_instance = lambda m: f"{m.meeting_date:%Y-%m-%d} · {m.title}"
+        meeting.label_from_instance = _meeting_name
+        bootstrap_classes(self)
         if latest is None:
             del self.fields["supersede_reason"]
         else:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
 from decision.clinic.models import Assessment
 from decision.core.hashing import sha256_hex
-from decision.core.ids import new_id
 from decision.core.immutable import ImmutableModel, ImmutableQuerySet
 
 
@@ -18,7 +19,7 @@ class Outcome(models.TextChoices):
 class Meeting(models.Model):
     """One tumor-board meeting: its agenda of cases and who attended."""
 
-    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     meeting_date = models.DateField("date")
     title = models.CharField(max_length=200)
     created_by = models.ForeignKey(
@@ -96,7 +97,7 @@ class BoardDecision(ImmutableModel):
     here (see ``hashed_content``).
     """
 
-    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, related_name="board_decisions"
     )

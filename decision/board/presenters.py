@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.urls import reverse
-from django.utils import timezone
-
 from decision.board.models import AgendaItem, BoardDecision
-from decision.clinic.models import Assessment, score_text
+from decision.clinic.models import Assessment, CurrentAssessment
 from decision.clinic.presenters import INTENT_LABELS, RISK_GROUP_LABELS, BarChart, bar_chart
 
 
@@ -40,68 +36,9 @@ def _case_row(assessment: Assessment, **extra: Any) -> CaseRow:
     )
 
 
-@dataclass(frozen=True)
-class QueueMeeting:
-    url: str
-    date_text: str
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    """One case of the queue, as its row shows it (see ``selectors.queue_page_rows``)."""
-
-    assessment_id: uuid.UUID
-    case_url: str
-    recorded_text: str
-    patient_name: str
-    mrn: str
-    encounter_text: str
-    score_text: str
-    risk_group_label: str
-    recommendation_code: str
-    intent_label: str
-    surgeon_name: str
-    meetings: tuple[QueueMeeting, ...]
-
-
-def _url_filler(name: str) -> Callable[[uuid.UUID], str]:
-    """The URL named ``name`` for any object id: resolved once, then filled in for each id
-    (``reverse`` costs about as much as the rest of a queue row). For URLs whose only
-    argument is a UUID, which needs no quoting."""
-    placeholder = uuid.UUID(int=0)
-    head, tail = reverse(name, args=[placeholder]).split(str(placeholder))
-    return lambda object_id: f"{head}{object_id}{tail}"
-
-
-def queue_rows(
-    rows: list[dict[str, Any]], agendas: dict[uuid.UUID, list[tuple[uuid.UUID, date]]]
-) -> list[QueueRow]:
-    """Queue rows, each with the meetings whose agenda already holds the case. Times are
-    shown in the site's time zone, as everywhere else."""
-    case_url, meeting_url = _url_filler("board_case"), _url_filler("board_meeting")
-    return [
-        QueueRow(
-            assessment_id=row["assessment_id"],
-            case_url=case_url(row["assessment_id"]),
-            recorded_text=f"{timezone.localtime(row['created_at']):%Y-%m-%d %H:%M}",
-            patient_name=f"{row['family_name'].upper()}, {row['given_name']}",
-            mrn=row["mrn"],
-            encounter_text=f"{row['encounter_date']:%Y-%m-%d}",
-            score_text=score_text(row["score_min"], row["score_max"]),
-            risk_group_label=RISK_GROUP_LABELS.get(row["risk_group"], row["risk_group"]),
-            recommendation_code=row["recommendation_code"],
-            intent_label=INTENT_LABELS.get(row["intent"], row["intent"]),
-            surgeon_name=(
-                f"{row['surgeon_first_name']} {row['surgeon_last_name']}".strip()
-                or row["surgeon_username"]
-            ),
-            meetings=tuple(
-                QueueMeeting(url=meeting_url(meeting_id), date_text=f"{day:%Y-%m-%d}")
-                for meeting_id, day in agendas.get(row["assessment_id"], ())
-            ),
-        )
-        for row in rows
-    ]
+def queue_rows(cases: Iterable[CurrentAssessment]) -> list[CaseRow]:
+    """Queue rows, one per case (see ``selectors.queue_with_details``)."""
+    return [_case_row(case.assessment) for case in cases]
 
 
 def agenda_rows(items: list[AgendaItem]) -> list[CaseRow]:

@@ -8,12 +8,12 @@ from datetime import date
 from typing import Literal, TextIO
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
-from decision.audit.services import audit_event_record
+from decision.audit.services import audit_chain_lock, audit_event_record
 from decision.board import export, selectors
 from decision.board.models import AgendaItem, BoardDecision, Guest, Meeting, Outcome
 from decision.clinic.models import Assessment, CurrentAssessment
@@ -47,9 +47,6 @@ def board_decision_record(
     corrected (superseded) assessment are refused. Submitting the same
     ``idempotency_key`` again returns the decision saved the first time.
     """
-    existing = _decision_for_key(idempotency_key, assessment=assessment, recorder=recorder)
-    if existing is not None:
-        return existing
     plan, rationale, supersede_reason = plan.strip(), rationale.strip(), supersede_reason.strip()
     if outcome not in Outcome.values:
         raise BoardConflict("Choose the board's decision.")
@@ -57,35 +54,33 @@ def board_decision_record(
         raise BoardConflict("Describe the plan (needed unless the board agrees).")
     if supersedes is not None and not supersede_reason:
         raise BoardConflict("Say why the decision is amended.")
-    try:
-        with transaction.atomic():
-            _lock_case(assessment, expected_latest=supersedes)
-            decision = BoardDecision(
-                assessment=assessment,
-                meeting=meeting,
-                outcome=outcome,
-                plan=plan,
-                rationale=rationale,
-                supersedes=supersedes,
-                supersede_reason=supersede_reason if supersedes is not None else "",
-                idempotency_key=idempotency_key,
-                recorded_by=recorder,
-                recorded_at=timezone.now(),
-            )
-            decision.content_hash = decision.compute_content_hash()
-            decision.save()
-            # The case leaves the queue (if it is its patient's current assessment).
-            CurrentAssessment.objects.filter(
-                assessment=assessment, awaiting_board_decision=True
-            ).update(awaiting_board_decision=False)
-            _decision_audit(decision, recorder=recorder, request=request)
-    except IntegrityError:
-        # A concurrent submission won the race: the same form gets its result back, any
-        # other is told that the case was decided meanwhile.
+    with transaction.atomic():
+        # From here on no other audited write runs, so what is checked below still holds
+        # when this transaction commits.
+        audit_chain_lock()
         existing = _decision_for_key(idempotency_key, assessment=assessment, recorder=recorder)
         if existing is not None:
             return existing
-        raise BoardConflict(_DECIDED_MEANWHILE) from None
+        _check_case(assessment, expected_latest=supersedes)
+        decision = BoardDecision(
+            assessment=assessment,
+            meeting=meeting,
+            outcome=outcome,
+            plan=plan,
+            rationale=rationale,
+            supersedes=supersedes,
+            supersede_reason=supersede_reason if supersedes is not None else "",
+            idempotency_key=idempotency_key,
+            recorded_by=recorder,
+            recorded_at=timezone.now(),
+        )
+        decision.content_hash = decision.compute_content_hash()
+        decision.save()
+        # The case leaves the queue (if it is its patient's current assessment).
+        CurrentAssessment.objects.filter(
+            assessment=assessment, awaiting_board_decision=True
+        ).update(awaiting_board_decision=False)
+        _decision_audit(decision, recorder=recorder, request=request)
     return decision
 
 
@@ -106,20 +101,18 @@ def _decision_for_key(
     return existing
 
 
-def _lock_case(assessment: Assessment, *, expected_latest: BoardDecision | None) -> None:
-    """Serialise decisions on one case (and with corrections of the assessment)."""
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if Assessment.objects.filter(supersedes=locked).exists():
+def _check_case(assessment: Assessment, *, expected_latest: BoardDecision | None) -> None:
+    """Refuse a decision on a corrected assessment, or one made against a latest decision
+    that someone else has meanwhile amended."""
+    if Assessment.objects.filter(supersedes=assessment).exists():
         raise BoardConflict(
             "This assessment has been corrected by a newer one, so no decision can be "
             "recorded on it. Open the current assessment's case instead."
         )
     if expected_latest is not None and expected_latest.assessment_id != assessment.pk:
         raise BoardConflict("An amendment must be for the same case.")
-    latest = BoardDecision.objects.latest_only().filter(assessment=locked).first()
-    latest_id = latest.pk if latest is not None else None
-    expected_id = expected_latest.pk if expected_latest is not None else None
-    if latest_id != expected_id:
+    latest = BoardDecision.objects.latest_only().filter(assessment=assessment).first()
+    if latest != expected_latest:
         raise BoardConflict(_DECIDED_MEANWHILE)
 
 

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from decision import rules
@@ -27,19 +26,14 @@ from decision.clinic import presenters as clinic_presenters
 from decision.clinic import selectors as clinic_selectors
 from decision.clinic.models import Assessment
 from decision.core import roles
-from decision.core.ids import new_id
-from decision.core.paginators import CountedPaginator
 
 CASES_PER_PAGE = 25
-
-
 MEETINGS_PER_PAGE = 25
 
 
 # --- Queue -------------------------------------------------------------------------------
 
 
-@never_cache
 @require_GET
 def board_queue(request: HttpRequest) -> HttpResponse:
     """Cases awaiting a decision, filtered by codes, dates and surgeon from the query string."""
@@ -47,14 +41,10 @@ def board_queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET)
     cases = selectors.board_queue(**filters.filters())
     counts = selectors.queue_counts(cases)
-    # The counts by code already add up to the total: no second pass over the queue.
-    paginator = CountedPaginator(
-        selectors.queue_page_rows(cases),
-        CASES_PER_PAGE,
-        count=sum(count["cases"] for count in counts),
-    )
+    paginator = Paginator(selectors.queue_with_details(cases), CASES_PER_PAGE)
+    # The counts by recommendation add up to the total: no second pass over the queue.
+    paginator.count = sum(count["cases"] for count in counts)
     page = paginator.get_page(request.GET.get("page"))
-    rows = list(page.object_list)
     add_form = None
     if roles.can_record_board_decision(request.user):
         add_form = AgendaAddForm(initial={"meeting": request.GET.get("meeting")})
@@ -63,18 +53,12 @@ def board_queue(request: HttpRequest) -> HttpResponse:
         action="board.queue_viewed",
         object_type="assessment",
         object_id="",
-        payload={
-            "page": page.number,
-            "shown": len(rows),
-            "total": page.paginator.count,
-        },
+        payload={"page": page.number, "shown": len(page), "total": paginator.count},
     )
     context = {
         "filters": filters,
         "page": page,
-        "rows": presenters.queue_rows(
-            rows, selectors.queue_agendas([row["assessment_id"] for row in rows])
-        ),
+        "rows": presenters.queue_rows(page),
         "counts": counts,
         "add_form": add_form,
         "return_query": request.GET.urlencode(),
@@ -82,7 +66,6 @@ def board_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "board/queue.html", context)
 
 
-@never_cache
 @require_POST
 def agenda_add(request: HttpRequest) -> HttpResponse:
     """Put the cases ticked in the queue on a meeting's agenda."""
@@ -131,7 +114,6 @@ def _case_context(
     }
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def case_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     """The case: the assessment's full basis, the patient's history, and the decision form."""
@@ -167,7 +149,7 @@ def _decision_form(
     against the latest decision, with the reason for the refusal."""
     meetings = [item.meeting for item in agenda]
     initial = {
-        "idempotency_key": new_id(),
+        "idempotency_key": uuid.uuid4(),
         "amends": latest.pk if latest else None,
         # A case on a single meeting's agenda was most likely decided there.
         "meeting": meetings[0].pk if len(meetings) == 1 else None,
@@ -201,7 +183,6 @@ def _record_decision(
     )
 
 
-@never_cache
 @require_GET
 def case_print(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     assessment = access.case_for_user(request, assessment_id)
@@ -214,7 +195,6 @@ def case_print(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
 # --- Meetings ----------------------------------------------------------------------------
 
 
-@never_cache
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
     access.require_board_reader(request)
@@ -222,7 +202,6 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(request, "board/meeting_list.html", {"page": page})
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
     access.require_board_member(request)
@@ -268,13 +247,11 @@ def _meeting_page(
     return render(request, "board/meeting_detail.html", context)
 
 
-@never_cache
 @require_GET
 def meeting_detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     return _meeting_page(request, access.meeting_for_user(request, meeting_id))
 
 
-@never_cache
 @require_POST
 def agenda_item_move(request: HttpRequest, meeting_id: uuid.UUID, item_id: int) -> HttpResponse:
     meeting = access.meeting_for_user(request, meeting_id)
@@ -287,7 +264,6 @@ def agenda_item_move(request: HttpRequest, meeting_id: uuid.UUID, item_id: int) 
     return redirect(f"{reverse('board_meeting', args=[meeting.pk])}#agenda-item-{item.pk}")
 
 
-@never_cache
 @require_POST
 def agenda_item_remove(request: HttpRequest, meeting_id: uuid.UUID, item_id: int) -> HttpResponse:
     meeting = access.meeting_for_user(request, meeting_id)
@@ -301,7 +277,6 @@ def agenda_item_remove(request: HttpRequest, meeting_id: uuid.UUID, item_id: int
     return redirect("board_meeting", meeting_id=meeting.pk)
 
 
-@never_cache
 @require_POST
 def meeting_attendance(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = access.meeting_for_user(request, meeting_id)
@@ -319,7 +294,6 @@ def meeting_attendance(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespo
     return redirect(f"{reverse('board_meeting', args=[meeting.pk])}#attendance")
 
 
-@never_cache
 @require_POST
 def meeting_guest_add(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = access.meeting_for_user(request, meeting_id)
@@ -334,7 +308,6 @@ def meeting_guest_add(request: HttpRequest, meeting_id: uuid.UUID) -> HttpRespon
     return redirect(f"{reverse('board_meeting', args=[meeting.pk])}#attendance")
 
 
-@never_cache
 @require_POST
 def meeting_guest_remove(
     request: HttpRequest, meeting_id: uuid.UUID, guest_id: int
@@ -346,7 +319,6 @@ def meeting_guest_remove(
     return redirect(f"{reverse('board_meeting', args=[meeting.pk])}#attendance")
 
 
-@never_cache
 @require_GET
 def meeting_handout(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     """The printable agenda: one block per case with its identifiers and decision."""
@@ -370,7 +342,6 @@ def meeting_handout(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
 # --- Reports -----------------------------------------------------------------------------
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def decisions_export(request: HttpRequest) -> HttpResponse:
     """A form for the date range; posting it downloads the decisions as CSV."""
@@ -393,7 +364,6 @@ def decisions_export(request: HttpRequest) -> HttpResponse:
     return render(request, "board/export.html", {"form": form})
 
 
-@never_cache
 @require_GET
 def concordance(request: HttpRequest) -> HttpResponse:
     """How often the board agreed with the recommendation, by recommendation code."""

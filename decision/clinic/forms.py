@@ -12,11 +12,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from decision import rules
-from decision.clinic.models import Patient
-from decision.synthetic.cases import MRN_PREFIX as SYNTHETIC_MRN_PREFIX
+from decision.clinic.models import SYNTHETIC_MRN_PREFIX, Patient
 
 EARLIEST_DATE = date(1900, 1, 1)
 YES_NO = (("yes", "Yes"), ("no", "No"))
@@ -164,14 +162,9 @@ class AssessmentForm(forms.Form):
                 self.fields[spec.name + UNKNOWN_SUFFIX] = forms.BooleanField(
                     label="Unknown", required=False
                 )
-
-    @cached_property
-    def helper(self) -> FormHelper:
-        """The layout, built only when the form is shown (not for every submission)."""
-        helper = FormHelper()
-        helper.form_tag = False
-        helper.layout = self._layout()
-        return helper
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = self._layout()
 
     def _layout(self) -> Layout:
         sections: dict[str, list[Any]] = {}

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 
 from decision.core.hashing import sha256_hex
-from decision.core.ids import new_id
 from decision.core.immutable import ImmutableModel, ImmutableQuerySet
 
 
@@ -16,8 +18,13 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Not known"
 
 
+# MRNs starting with this are reserved for synthetic patients (``seed_synthetic``): the
+# patient form refuses them, so that invented records can never be taken for real ones.
+SYNTHETIC_MRN_PREFIX = "SYN-"
+
+
 class Patient(models.Model):
-    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     mrn = models.CharField("MRN", max_length=32, unique=True)
     family_name = models.CharField(max_length=100)
     given_name = models.CharField(max_length=100)
@@ -55,7 +62,7 @@ class Assessment(ImmutableModel):
     ``content_hash`` covers everything stored here (see ``hashed_content``).
     """
 
-    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Both foreign keys are indexed by the indexes in Meta, which lead with them.
     patient = models.ForeignKey(
         Patient, on_delete=models.PROTECT, related_name="assessments", db_index=False
@@ -110,6 +117,25 @@ class Assessment(ImmutableModel):
     def __str__(self) -> str:
         return f"Assessment {self.id} ({self.recommendation_code})"
 
+    @classmethod
+    def with_result(cls, result: dict[str, Any], **fields: Any) -> Assessment:
+        """A new assessment holding ``result``, with the columns copied from it and the
+        content hash of the whole."""
+        crs = result["fong_crs"]
+        assessment = cls(
+            result=result,
+            ruleset_id=result["ruleset"]["id"],
+            ruleset_version=result["ruleset"]["version"],
+            recommendation_code=result["recommendation"]["code"],
+            intent=result["recommendation"]["intent"],
+            risk_group=crs["risk_group"],
+            score_min=crs["score_min"],
+            score_max=crs["score_max"],
+            **fields,
+        )
+        assessment.content_hash = assessment.compute_content_hash()
+        return assessment
+
     def hashed_content(self) -> dict[str, object]:
         """Everything the content hash covers, as a JSON-shaped mapping."""
         return {
@@ -149,14 +175,10 @@ class Assessment(ImmutableModel):
 
     @property
     def score_text(self) -> str:
-        return score_text(self.score_min, self.score_max)
-
-
-def score_text(score_min: int, score_max: int) -> str:
-    """The score, or its range with an en dash when findings are unknown."""
-    if score_min == score_max:
-        return str(score_min)
-    return f"{score_min}–{score_max}"
+        """The score, or its range with an en dash when findings are unknown."""
+        if self.score_min == self.score_max:
+            return str(self.score_min)
+        return f"{self.score_min}–{self.score_max}"
 
 
 _AWAITING = models.Q(awaiting_board_decision=True)
@@ -165,11 +187,11 @@ _AWAITING = models.Q(awaiting_board_decision=True)
 class CurrentAssessment(models.Model):
     """Each patient's latest assessment, and whether it still awaits a board decision.
 
-    Derived from the assessments and board decisions (and rebuildable from them; see
-    ``decision.audit.integrity``), and written in the same transaction as they are, so
-    that the tumor-board queue and its counts read one narrow row per patient instead of
-    working out, on every page, which of all assessments is each patient's latest and
-    undecided. The copied columns never change for a given assessment.
+    Derived from the assessments and board decisions (``verify_audit`` rebuilds it from
+    them and compares), and written in the same transaction as they are, so that the
+    tumor-board queue reads one row per patient instead of working out, on every page,
+    which of all assessments is each patient's latest and undecided. The copied columns
+    never change for a given assessment.
     """
 
     patient = models.OneToOneField(
@@ -212,8 +234,11 @@ class CurrentAssessment(models.Model):
         return f"Current assessment of {self.patient_id}"
 
     @classmethod
-    def copied_from(cls, assessment: Assessment) -> dict[str, object]:
+    def fields_for(cls, assessment: Assessment) -> dict[str, object]:
+        """The row's values once ``assessment`` is its patient's latest, awaiting the board."""
         return {
+            "assessment": assessment,
+            "awaiting_board_decision": True,
             "created_at": assessment.created_at,
             "encounter_date": assessment.encounter_date,
             "recommendation_code": assessment.recommendation_code,

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from decision.audit.selectors import latest_sequences
 from decision.clinic.models import Assessment, Patient
-from decision.core.sql import record_by_pk
 
 
 def patient_search(query: str) -> QuerySet[Patient]:
@@ -24,35 +21,14 @@ def patient_search(query: str) -> QuerySet[Patient]:
     )
 
 
-# Every patient is registered together with its "patient.created" audit event, in one
-# transaction, and no patient is ever deleted: the latest such event identifies how many
-# patients there are.
-_PATIENT_CHANGES = ("patient.created",)
-_TOTAL_SECONDS = 600
-
-
-def patient_total() -> int:
-    """How many patients are registered.
-
-    Counting them reads every one (about 15 ms at 100,000 patients), so the total is kept
-    in the cache until the next registration; finding out whether there was one is an
-    index look-up.
-    """
-    (version,) = latest_sequences(_PATIENT_CHANGES)
-    total = cache.get(f"patient-total:{version}")
-    if total is None:
-        # The version again, with the count from the same snapshot.
-        version, total = latest_sequences(
-            _PATIENT_CHANGES, also="(SELECT COUNT(*) FROM clinic_patient)"
-        )
-        cache.set(f"patient-total:{version}", total, _TOTAL_SECONDS)
-    return total
-
-
 def patient_get(patient_id: uuid.UUID) -> Patient:
-    """The patient (``Patient.DoesNotExist`` if unknown). Read for every patient page and
-    assessment form, so in plain SQL."""
-    return record_by_pk(Patient, patient_id)
+    """The patient (``Patient.DoesNotExist`` if unknown)."""
+    return Patient.objects.get(pk=patient_id)
+
+
+def patient_id_for_mrn(mrn: str) -> uuid.UUID | None:
+    """The id of the patient with this MRN (in any case), or None."""
+    return Patient.objects.filter(mrn__iexact=mrn).values_list("pk", flat=True).first()
 
 
 def patient_assessment_history(patient: Patient) -> list[Assessment]:

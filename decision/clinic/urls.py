@@ -3,6 +3,7 @@ from django.urls import path
 from decision.clinic import views
 
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
     path("patients/", views.patient_list, name="patient_list"),
     path("patients/new/", views.patient_create, name="patient_create"),
     path("patients/<uuid:patient_id>/", views.patient_detail, name="patient_detail"),

@@ -8,7 +8,6 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from decision import rules
@@ -21,14 +20,19 @@ from decision.clinic.forms import (
     PatientSearchForm,
 )
 from decision.clinic.models import Assessment, Patient
-from decision.core.ids import new_id
-from decision.core.paginators import CountedPaginator
+from decision.core import roles
 
 SEARCH_SESSION_KEY = "patient_search"
 PATIENTS_PER_PAGE = 25
 
 
-@never_cache
+def dashboard(request: HttpRequest) -> HttpResponse:
+    recent = []
+    if roles.can_read_clinical(request.user):
+        recent = selectors.assessments_recent(author=request.user, limit=10)
+    return render(request, "clinic/dashboard.html", {"recent_assessments": recent})
+
+
 @require_http_methods(["GET", "POST"])
 def patient_list(request: HttpRequest) -> HttpResponse:
     """Patients, searchable by MRN or name. The search is posted and kept in the session,
@@ -41,12 +45,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         return redirect("patient_list")
     query = request.session.get(SEARCH_SESSION_KEY, "")
     patients = selectors.patient_search(query)
-    paginator = (
-        Paginator(patients, PATIENTS_PER_PAGE)
-        if query
-        else CountedPaginator(patients, PATIENTS_PER_PAGE, count=selectors.patient_total())
-    )
-    page = paginator.get_page(request.GET.get("page"))
+    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
     audit_view_record(
         request=request,
         action="patient.list_viewed",
@@ -58,7 +57,6 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/patient_list.html", context)
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def patient_create(request: HttpRequest) -> HttpResponse:
     access.require_clinical_writer(request)
@@ -76,7 +74,6 @@ def patient_create(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/patient_form.html", {"form": form})
 
 
-@never_cache
 def patient_detail(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = access.patient_for_user(request, patient_id)
     history = selectors.patient_assessment_history(patient)
@@ -90,12 +87,11 @@ def patient_detail(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     return render(request, "clinic/patient_detail.html", {"patient": patient, "history": history})
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def assessment_create(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     access.require_clinical_writer(request)
     patient = access.patient_for_user(request, patient_id)
-    initial = {"encounter_date": timezone.localdate(), "idempotency_key": new_id()}
+    initial = {"encounter_date": timezone.localdate(), "idempotency_key": uuid.uuid4()}
     form = AssessmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = _save_assessment(request, form, patient=patient)
@@ -105,7 +101,6 @@ def assessment_create(request: HttpRequest, patient_id: uuid.UUID) -> HttpRespon
     return render(request, "clinic/assessment_form.html", context)
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def assessment_correct(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     access.require_clinical_writer(request)
@@ -114,7 +109,7 @@ def assessment_correct(request: HttpRequest, assessment_id: uuid.UUID) -> HttpRe
         messages.info(request, "This assessment was already corrected; this is the newer one.")
         return redirect("assessment_detail", assessment_id=original.superseded_by.pk)
     initial = AssessmentForm.initial_from_findings(
-        original.findings, encounter_date=original.encounter_date, idempotency_key=new_id()
+        original.findings, encounter_date=original.encounter_date, idempotency_key=uuid.uuid4()
     )
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -152,7 +147,6 @@ def _save_assessment(
     return None
 
 
-@never_cache
 def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     assessment = access.assessment_for_user(request, assessment_id)
     audit_view_record(

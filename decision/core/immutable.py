@@ -1,7 +1,8 @@
 """Rows that are written once and never changed or removed.
 
 The model layer refuses updates and deletes on every database; on PostgreSQL a trigger
-(see ``refuse_changes_sql``) refuses them as well, for anyone who bypasses the ORM.
+(installed by each app's ``append_only`` migration) refuses them as well, for anyone who
+bypasses the ORM.
 """
 
 from __future__ import annotations
@@ -43,40 +44,15 @@ class ImmutableModel(models.Model):
         raise ImmutableRecordError(f"{type(self).__name__} records cannot be deleted.")
 
 
-def refuse_changes_sql(table: str) -> tuple[str, str]:
-    """PostgreSQL statements that make ``table`` append-only, and their reverse."""
-    function = f"{table}_refuse_changes"
-    forward = f"""
-        CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
-        BEGIN
-            RAISE EXCEPTION '% on {table} refused: records are append-only', TG_OP
-                USING ERRCODE = 'integrity_constraint_violation';
-        END;
-        $$ LANGUAGE plpgsql;
-        CREATE TRIGGER {table}_append_only
-            BEFORE UPDATE OR DELETE ON {table}
-            FOR EACH ROW EXECUTE FUNCTION {function}();
-    """
-    reverse = f"""
-        DROP TRIGGER IF EXISTS {table}_append_only ON {table};
-        DROP FUNCTION IF EXISTS {function}();
-    """
-    return forward, reverse
+class RunSQLOnPostgreSQL(migrations.RunSQL):
+    """``RunSQL`` that runs on PostgreSQL only: for the triggers that make tables
+    append-only. Other databases rely on the model layer alone (SQLite's test set-up
+    empties tables with DELETE, which a trigger there would refuse)."""
 
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
 
-def append_only_trigger(table: str) -> migrations.RunPython:
-    """A migration operation installing the append-only trigger on PostgreSQL.
-
-    Other databases rely on the model layer alone (SQLite's test set-up empties tables
-    with DELETE, which a trigger there would refuse).
-    """
-    forward, reverse = refuse_changes_sql(table)
-
-    def runner(sql: str):
-        def run(apps, schema_editor) -> None:
-            if schema_editor.connection.vendor == "postgresql":
-                schema_editor.execute(sql, params=None)
-
-        return run
-
-    return migrations.RunPython(runner(forward), runner(reverse))
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -50,17 +50,17 @@ class SessionLimitsMiddleware:
 
 
 class PrivateResponseMiddleware:
-    """Responses to logged-in users may show patient data: no browser or proxy may keep
-    them. Every response also refuses the browser features the app never uses."""
+    """No browser or proxy may keep a page: it may show patient data, and even the health
+    check must be asked afresh each time (static files are served before this point).
+    Every response also refuses the browser features the app never uses."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.user.is_authenticated:
-            response["Cache-Control"] = "no-store, private"
-            response["Pragma"] = "no-cache"
+        response["Cache-Control"] = "no-store, private"
+        response["Pragma"] = "no-cache"
         response.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
         )

@@ -6,13 +6,7 @@ audited like anyone else's.
 
 from __future__ import annotations
 
-import functools
-
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection, connections
-
-from decision.core.sql import record_from_row
 
 SURGEON = "surgeon"
 TUMOR_BOARD = "tumor_board"
@@ -23,59 +17,14 @@ User = AbstractBaseUser | AnonymousUser
 
 
 def user_roles(user: User) -> frozenset[str]:
-    """The user's role names, read once per request and cached on the user object. The
-    user of a session comes with them (see ``user_with_roles``); any other user, such as
-    one who has just logged in, has them read the same way."""
+    """The user's role names. Read once and kept on the user object, which Django loads
+    afresh for every request: a role given or taken away counts from the next request."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_crlm_roles", None)
-    if cached is None:
-        read = user_with_roles(user.pk)
-        cached = user._crlm_roles = read._crlm_roles if read is not None else frozenset()
-    return cached
-
-
-def _role_names(group_names) -> frozenset[str]:
-    return frozenset(name for name in group_names if name in ROLES)
-
-
-def user_with_roles(user_id: object) -> AbstractBaseUser | None:
-    """The user with primary key ``user_id`` (None if there is none), with their role
-    names read in the same query and cached as ``user_roles`` reads them: the user of
-    every request's session costs one round trip to the database, not two."""
-    model = get_user_model()
-    sql = _user_with_roles_sql(model, connection.alias)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [model._meta.pk.get_db_prep_value(user_id, connection)])
-        rows = cursor.fetchall()  # one per group the user is in; one without any
-    if not rows:
-        return None
-    width = len(model._meta.concrete_fields)
-    user = record_from_row(model, rows[0][:width])
-    user._crlm_roles = _role_names(row[width] for row in rows)
-    return user
-
-
-@functools.cache
-def _user_with_roles_sql(model: type[AbstractBaseUser], alias: str) -> str:
-    """Every column of the user, then the name of one of their groups (NULL for none).
-    Spelt out, since building it with the ORM on every request costs more than running
-    it."""
-    quote, meta = connections[alias].ops.quote_name, model._meta
-    groups = meta.get_field("groups")
-    through, group = groups.remote_field.through._meta, groups.related_model._meta
-    columns = ", ".join(f"u.{quote(field.column)}" for field in meta.concrete_fields)
-    return (
-        f"SELECT {columns}, g.{quote(group.get_field('name').column)}"  # noqa: S608
-        f" FROM {quote(meta.db_table)} u"
-        f" LEFT JOIN {quote(through.db_table)} ug"
-        f" ON ug.{quote(through.get_field(groups.m2m_field_name()).column)}"
-        f" = u.{quote(meta.pk.column)}"
-        f" LEFT JOIN {quote(group.db_table)} g"
-        f" ON g.{quote(group.pk.column)}"
-        f" = ug.{quote(through.get_field(groups.m2m_reverse_field_name()).column)}"
-        f" WHERE u.{quote(meta.pk.column)} = %s"
-    )
+    if not hasattr(user, "_role_names"):
+        names = user.groups.filter(name__in=ROLES).values_list("name", flat=True)
+        user._role_names = frozenset(names)
+    return user._role_names
 
 
 def _has(user: User, *roles: str) -> bool:

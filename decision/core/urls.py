@@ -4,7 +4,6 @@ from decision.core import views
 
 urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
-    path("", views.dashboard, name="dashboard"),
     path("about/", views.about, name="about"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -8,7 +8,6 @@ the score into a range (``score_min`` to ``score_max``).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -156,8 +155,6 @@ def risk_group(score_min: int, score_max: int) -> RiskGroup:
     return "undetermined"
 
 
-# Only 21 (score_min, score_max) pairs exist, so each answer is computed once.
-@functools.cache
 def survival_evidence(score_min: int, score_max: int) -> tuple[SurvivalRow, ...]:
     """Every survival row whose CRS group overlaps ``score_min``..``score_max``, in the
     order of the knowledge base."""

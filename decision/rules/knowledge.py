@@ -2,7 +2,7 @@
 
 Every threshold, survival figure, citation and text the rules service uses is defined here,
 each figure next to the id of its source. The content comes from the project's clinical
-contract (``spec/clinical-rules.md``) and nowhere else: a figure that is not in the contract
+contract (``docs/clinical-rules.md``) and nowhere else: a figure that is not in the contract
 does not belong in this module. The other modules of ``decision.rules`` hold logic only.
 """
 

@@ -8,9 +8,8 @@ the basis of the recommendation.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from .crs import FongScore
@@ -82,11 +81,6 @@ class Rule:
     text: RuleText
     inputs: tuple[str, ...]
     decide: Callable[[Findings], str | None]
-    # Reads the inputs as a tuple in one call: every trace reads them, every evaluation.
-    _read_inputs: Callable[[Findings], object] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_read_inputs", operator.attrgetter(*self.inputs))
 
     @property
     def id(self) -> str:
@@ -98,10 +92,8 @@ class Rule:
 
     def trace(self, findings: Findings, outcome: Outcome) -> TraceEntry:
         """The trace entry of this rule with the given outcome."""
-        values = self._read_inputs(findings)
-        if len(self.inputs) == 1:
-            return TraceEntry(self.text.id, outcome, ((self.inputs[0], values),))
-        return TraceEntry(self.text.id, outcome, tuple(zip(self.inputs, values, strict=True)))
+        inputs = tuple((name, getattr(findings, name)) for name in self.inputs)
+        return TraceEntry(self.text.id, outcome, inputs)
 
 
 _EXTRAHEPATIC = (

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .crs import CRITERIA, FongScore, fong_score
+from .crs import FongScore, fong_score
 from .derived import Derived, derive
 from .findings import Findings, check_findings
 from .knowledge import RULESET, SOURCES, Ruleset, Source
-from .recommendation import RULES, Note, Recommendation, TraceEntry, notes_for, recommend
+from .recommendation import Note, Recommendation, TraceEntry, notes_for, recommend
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,23 +52,17 @@ class Result:
         }
 
 
-# Every trace holds every rule, and every score every criterion: their sources are cited
-# by every result.
-_ALWAYS_CITED = frozenset(
-    [
-        *(source for rule in RULES for source in rule.text.sources),
-        *(source for criterion in CRITERIA for source in criterion.sources),
-    ]
-)
-
-
 def _sources_used(
-    crs: FongScore, recommendation: Recommendation, notes: tuple[Note, ...]
+    crs: FongScore,
+    recommendation: Recommendation,
+    notes: tuple[Note, ...],
+    trace: tuple[TraceEntry, ...],
 ) -> tuple[Source, ...]:
-    used = _ALWAYS_CITED.union(
-        recommendation.sources,
+    used = set(recommendation.sources).union(
+        *(criterion.sources for criterion in crs.criteria),
         (row.source for row in crs.survival_evidence),
         *(note.sources for note in notes),
+        *(entry.sources for entry in trace),
     )
     return tuple(source for source_id, source in SOURCES.items() if source_id in used)
 
@@ -94,5 +88,5 @@ def evaluate(findings: Findings, *, as_of: date) -> Result:
         recommendation=recommendation,
         notes=notes,
         trace=trace,
-        sources=_sources_used(crs, recommendation, notes),
+        sources=_sources_used(crs, recommendation, notes, trace),
     )

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class SyntheticConfig(AppConfig):
     name = "decision.synthetic"
-    verbose_name = "Synthetic patients and benchmarks"
+    verbose_name = "Synthetic patients"

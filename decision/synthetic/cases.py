@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-MRN_PREFIX = "SYN-"
+from decision.clinic.models import SYNTHETIC_MRN_PREFIX as MRN_PREFIX
+
 GIVEN_NAME = "Synthetic"
 MAX_SEED = 999_999
 MAX_INDEX = 9_999_999

@@ -1,5 +1,5 @@
 """Writing synthetic patients in bulk, through the same rules, hashes and audit chain as
-the app, at tens of thousands of patients per minute."""
+the app."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import transaction
 
 from decision import rules
 from decision.audit import services as audit_services
 from decision.audit.models import AuditEvent
 from decision.clinic.models import Assessment, CurrentAssessment, Patient
+from decision.clinic.services import assessment_created_payload
 from decision.synthetic.cases import (
     SyntheticAssessment,
     SyntheticPatient,
@@ -28,12 +29,6 @@ from decision.synthetic.cases import (
 )
 
 AUTHOR_USERNAME = "synthetic"
-_TABLES = (
-    Patient._meta.db_table,
-    Assessment._meta.db_table,
-    CurrentAssessment._meta.db_table,
-    AuditEvent._meta.db_table,
-)
 
 
 @dataclass
@@ -94,20 +89,23 @@ def synthetic_patients_seed(
         stop = min(start + batch_size, first + count)
         cases = [synthetic_patient(seed=seed, index=i, as_of=as_of) for i in range(start, stop)]
         patients, assessments = _records(cases, author)
+        latest = _latest(assessments)
         with transaction.atomic():
             Patient.objects.bulk_create(patients)
             Assessment.objects.bulk_create(assessments)
-            CurrentAssessment.objects.bulk_create(_current_assessments(assessments))
+            CurrentAssessment.objects.bulk_create(
+                CurrentAssessment(patient_id=case.patient_id, **CurrentAssessment.fields_for(case))
+                for case in latest
+            )
             events = _audit_events_append(_event_drafts(patients, assessments, author))
         summary.patients += len(patients)
         summary.assessments += len(assessments)
         summary.corrections += sum(1 for a in assessments if a.supersedes_id is not None)
         summary.events += len(events)
-        summary.latest_recommendations.update(_latest_codes(assessments))
+        summary.latest_recommendations.update(case.recommendation_code for case in latest)
         summary.seconds = time.perf_counter() - started
         if progress is not None:
             progress(summary)
-    _refresh_planner_statistics()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -153,21 +151,12 @@ def _assessment(
     """An assessment as ``clinic.services.assessment_create`` would store it."""
     encounter = planned.encounter_date
     parsed = rules.parse_findings(planned.findings, as_of=encounter)
-    result = rules.evaluate(parsed, as_of=encounter).to_dict()
-    crs = result["fong_crs"]
-    assessment = Assessment(
+    return Assessment.with_result(
+        rules.evaluate(parsed, as_of=encounter).to_dict(),
         id=planned.id,
         patient_id=patient_id,
         encounter_date=encounter,
         findings=planned.findings,
-        result=result,
-        ruleset_id=result["ruleset"]["id"],
-        ruleset_version=result["ruleset"]["version"],
-        recommendation_code=result["recommendation"]["code"],
-        intent=result["recommendation"]["intent"],
-        risk_group=crs["risk_group"],
-        score_min=crs["score_min"],
-        score_max=crs["score_max"],
         supersedes=supersedes,
         supersede_reason=planned.supersede_reason,
         idempotency_key=planned.idempotency_key,
@@ -175,8 +164,6 @@ def _assessment(
         created_at=planned.created_at,
         is_synthetic=True,
     )
-    assessment.content_hash = assessment.compute_content_hash()
-    return assessment
 
 
 def _event_drafts(
@@ -191,11 +178,7 @@ def _event_drafts(
     for patient in patients:
         drafts.append(_event(author, "patient.created", patient, patient.pk, patient.created_at))
         for assessment in by_patient[patient.pk]:
-            created = {
-                "recommendation_code": assessment.recommendation_code,
-                "ruleset": f"{assessment.ruleset_id}@{assessment.ruleset_version}",
-                "content_hash": assessment.content_hash,
-            }
+            created = assessment_created_payload(assessment)
             when = assessment.created_at
             drafts.append(
                 _event(author, "assessment.created", patient, assessment.pk, when, created)
@@ -256,30 +239,3 @@ def _latest(assessments: list[Assessment]) -> list[Assessment]:
         if current is None or current.created_at < assessment.created_at:
             latest[assessment.patient_id] = assessment
     return list(latest.values())
-
-
-def _current_assessments(assessments: list[Assessment]) -> list[CurrentAssessment]:
-    return [
-        CurrentAssessment(
-            patient_id=assessment.patient_id,
-            assessment_id=assessment.pk,
-            awaiting_board_decision=True,
-            **CurrentAssessment.copied_from(assessment),
-        )
-        for assessment in _latest(assessments)
-    ]
-
-
-def _latest_codes(assessments: list[Assessment]) -> list[str]:
-    return [assessment.recommendation_code for assessment in _latest(assessments)]
-
-
-def _refresh_planner_statistics() -> None:
-    """After a bulk load PostgreSQL's statistics (and, outside a transaction, its
-    visibility map, which index-only scans need) are stale until autovacuum comes by."""
-    if connection.vendor != "postgresql":
-        return
-    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-    with connection.cursor() as cursor:
-        for table in _TABLES:
-            cursor.execute(f"{command} {table}")

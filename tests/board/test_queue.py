@@ -24,7 +24,7 @@ NOT_FIT = {**EXAMPLE_1_FINDINGS, "fit_for_surgery": False}
 def listed(client, query: str = "") -> list:
     response = client.get(f"/board/{query}")
     assert response.status_code == 200
-    return [row.assessment_id for row in response.context["rows"]]
+    return [row.assessment.pk for row in response.context["rows"]]
 
 
 def pks(assessments) -> list:
@@ -160,7 +160,7 @@ def test_an_unknown_surgeon_is_named_as_a_bad_filter(board_client, surgeon, make
     for unknown in (chair.pk, "someone"):
         response = board_client.get(f"/board/?surgeon={unknown}")
         assert "Select a valid choice." in response.content.decode()
-        assert [row.assessment_id for row in response.context["rows"]] == [case.pk]
+        assert [row.assessment.pk for row in response.context["rows"]] == [case.pk]
 
 
 def test_a_bad_filter_is_named_and_the_others_still_apply(board_client, surgeon):
@@ -168,7 +168,7 @@ def test_a_bad_filter_is_named_and_the_others_still_apply(board_client, surgeon)
     make_assessment(make_patient(surgeon), surgeon)
     response = board_client.get("/board/?recommendation=HAI_FOR_UNRESECTABLE&date_from=soon")
     assert "Enter a date as YYYY-MM-DD." in response.content.decode()
-    assert [row.assessment_id for row in response.context["rows"]] == [hai.pk]
+    assert [row.assessment.pk for row in response.context["rows"]] == [hai.pk]
 
 
 def test_an_end_date_before_the_start_is_refused(board_client):
@@ -198,10 +198,10 @@ def test_the_queue_is_paginated_by_25_keeping_the_filters(board_client, surgeon)
     cases = [make_assessment(make_patient(surgeon), surgeon) for _ in range(27)]
 
     first = board_client.get("/board/?risk_group=high")
-    assert [row.assessment_id for row in first.context["rows"]] == pks(cases[:25])
+    assert [row.assessment.pk for row in first.context["rows"]] == pks(cases[:25])
     assert "?risk_group=high&amp;page=2" in first.content.decode()
     second = board_client.get("/board/?risk_group=high&page=2")
-    assert [row.assessment_id for row in second.context["rows"]] == pks(cases[25:])
+    assert [row.assessment.pk for row in second.context["rows"]] == pks(cases[25:])
     assert "<strong>27</strong> cases" in second.content.decode()
 
 

@@ -38,7 +38,7 @@ def test_a_board_member_queues_a_case_decides_it_and_prints_it(page, log_in, sur
     assert "Berg" not in page.url and "H200" not in page.url
 
     page.get_by_label("Add BERG, Ben to the agenda").check()
-    page.get_by_label("Meeting", exact=True).select_option(str(meeting.pk))
+    page.get_by_role("combobox", name="Meeting").select_option(str(meeting.pk))
     page.get_by_role("button", name="Add the ticked cases to the agenda").click()
     expect(page).to_have_url(re.compile(rf"/board/meetings/{meeting.pk}/$"))
     expect(page.get_by_test_id("agenda-row")).to_have_count(1)

@@ -14,7 +14,7 @@ from django.db import connections
 from django.test import Client
 
 from decision.audit.models import AuditEvent
-from decision.clinic.models import Assessment
+from decision.clinic.models import Assessment, CurrentAssessment
 from tests.factories import EXAMPLE_1_FORM, make_patient
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -80,6 +80,10 @@ def test_twenty_simultaneous_submissions_are_each_saved_once(surgeon):
         f"/assessments/{assessment.pk}/" for assessment in saved
     }
     assert AuditEvent.objects.filter(action="assessment.created").count() == 20
+    # Each patient's case in the board queue is their assessment saved last.
+    for patient in patients:
+        latest = Assessment.objects.filter(patient=patient).latest("created_at")
+        assert CurrentAssessment.objects.get(patient=patient).assessment == latest
     assert verify_audit().startswith(f"OK: {AuditEvent.objects.count()} events, 20 assessments")
 
 

@@ -183,7 +183,7 @@ def test_the_assessment_page_uses_a_fixed_number_of_queries(
     assessment = make_assessment(patient, surgeon)
     # Session, user with roles, the assessment with its joins, and the audit event's
     # append (on PostgreSQL one more: the lock that keeps the audit chain in order).
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert surgeon_client.get(f"/assessments/{assessment.pk}/").status_code == 200
 
 

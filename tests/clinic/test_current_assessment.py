@@ -1,14 +1,11 @@
 """Each patient's current assessment: what the tumor-board queue reads."""
 
-import importlib
 import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from decision.audit.integrity import verify_integrity
-from decision.clinic import services
 from decision.clinic.models import CurrentAssessment
 from tests.factories import EXAMPLE_3_FINDINGS, make_assessment, make_decision, make_patient
 
@@ -46,17 +43,6 @@ def test_a_correction_or_a_later_encounter_replaces_it(surgeon):
     assert CurrentAssessment.objects.count() == 1
 
 
-def test_an_older_assessment_committed_late_does_not_replace_a_newer_one(surgeon):
-    # Two assessments of one patient saved at the same moment: the row keeps the later.
-    patient = make_patient(surgeon)
-    older = make_assessment(patient, surgeon)
-    newer = make_assessment(patient, surgeon, findings=EXAMPLE_3_FINDINGS)
-    assert newer.created_at > older.created_at
-    with connection.cursor() as cursor:  # as if its transaction committed last
-        cursor.execute(*services._current_assessment_advance(older))
-    assert current(patient).assessment == newer
-
-
 def test_a_decision_takes_the_case_out_of_the_queue_and_an_amendment_keeps_it_out(
     surgeon, board_member
 ):
@@ -89,33 +75,6 @@ def test_a_decision_on_an_earlier_encounter_leaves_the_current_one_waiting(surge
     make_assessment(patient, surgeon, findings=EXAMPLE_3_FINDINGS)
     make_decision(earlier, board_member)
     assert current(patient).awaiting_board_decision
-
-
-def test_the_migration_rebuilds_the_rows_from_the_assessments_and_decisions(surgeon, board_member):
-    decided_patient, waiting_patient = make_patient(surgeon), make_patient(surgeon)
-    first = make_assessment(decided_patient, surgeon)
-    latest = make_assessment(decided_patient, surgeon, supersedes=first, supersede_reason="x")
-    make_decision(latest, board_member)
-    waiting = make_assessment(waiting_patient, surgeon)
-    expected = set(
-        CurrentAssessment.objects.values_list(
-            "patient_id", "assessment_id", "awaiting_board_decision"
-        )
-    )
-    assert expected == {
-        (decided_patient.pk, latest.pk, False),
-        (waiting_patient.pk, waiting.pk, True),
-    }
-    migration = importlib.import_module("decision.clinic.migrations.0004_current_assessment")
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM clinic_currentassessment")
-        cursor.execute(migration.FILL_CURRENT_ASSESSMENTS)
-    rebuilt = set(
-        CurrentAssessment.objects.values_list(
-            "patient_id", "assessment_id", "awaiting_board_decision"
-        )
-    )
-    assert rebuilt == expected
 
 
 def test_verify_audit_notices_a_current_row_that_disagrees(surgeon):

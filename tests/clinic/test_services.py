@@ -35,16 +35,6 @@ def test_an_assessment_stores_findings_result_ruleset_and_audit_event(surgeon):
     assert event.patient_id == patient.pk
 
 
-def test_new_records_get_ids_in_the_order_they_were_saved(surgeon):
-    patient = make_patient(surgeon)
-    assessments = [make_assessment(patient, surgeon) for _ in range(3)]
-
-    assert patient.pk.version == 7
-    assert [assessment.pk.version for assessment in assessments] == [7, 7, 7]
-    stored = Assessment.objects.filter(patient=patient).order_by("pk")
-    assert [assessment.pk for assessment in stored] == [assessment.pk for assessment in assessments]
-
-
 def test_the_same_idempotency_key_returns_the_first_assessment(surgeon):
     patient = make_patient(surgeon)
     key = uuid.uuid4()

@@ -26,4 +26,4 @@ def test_it_answers_503_when_the_database_is_unreachable(client, monkeypatch):
 def test_it_needs_no_login_and_is_never_cached(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert "no-cache" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]

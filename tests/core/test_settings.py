@@ -73,17 +73,7 @@ def _database_options(**environ: str) -> str:
     return result.stdout
 
 
-def test_postgresql_connections_prepare_repeated_queries_unless_told_not_to():
-    postgres = {"DATABASE_URL": "postgres://crlm@db.example.org:5432/crlm"}
-    assert "'prepare_threshold': 5" in _database_options(**postgres)
-    # For a connection pooler that cannot keep prepared statements (PgBouncer before 1.21
-    # in transaction mode).
-    off = _database_options(**postgres, DATABASE_PREPARED_STATEMENTS="false")
-    assert "'prepare_threshold': None" in off
-    assert "'server_side_binding': True" in off
-
-
 def test_server_options_in_the_database_url_are_kept():
     url = "postgres://crlm@db.example.org:5432/crlm?options=-c%20search_path%3Dcrlm"
     options = _database_options(DATABASE_URL=url)
-    assert "'options': '-c search_path=crlm -c plan_cache_mode=force_custom_plan'" in options
+    assert "'options': '-c search_path=crlm'" in options

@@ -1,9 +1,15 @@
 from django.db import migrations
 
-from decision.core.immutable import append_only_trigger
+from decision.core.immutable import RunSQLOnPostgreSQL
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0001_initial")]
+    dependencies = [("audit", "0001_initial"), ("core", "0001_initial")]
 
-    operations = [append_only_trigger("audit_auditevent")]
+    operations = [
+        RunSQLOnPostgreSQL(
+            "CREATE TRIGGER audit_auditevent_append_only BEFORE UPDATE OR DELETE"
+            " ON audit_auditevent FOR EACH ROW EXECUTE FUNCTION refuse_changes();",
+            "DROP TRIGGER audit_auditevent_append_only ON audit_auditevent;",
+        ),
+    ]

@@ -1,9 +1,15 @@
 from django.db import migrations
 
-from decision.core.immutable import append_only_trigger
+from decision.core.immutable import RunSQLOnPostgreSQL
 
 
 class Migration(migrations.Migration):
-    dependencies = [("board", "0001_initial")]
+    dependencies = [("board", "0001_initial"), ("core", "0001_initial")]
 
-    operations = [append_only_trigger("board_boarddecision")]
+    operations = [
+        RunSQLOnPostgreSQL(
+            "CREATE TRIGGER board_boarddecision_append_only BEFORE UPDATE OR DELETE"
+            " ON board_boarddecision FOR EACH ROW EXECUTE FUNCTION refuse_changes();",
+            "DROP TRIGGER board_boarddecision_append_only ON board_boarddecision;",
+        ),
+    ]

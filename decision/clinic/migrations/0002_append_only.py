@@ -1,9 +1,0 @@
-from django.db import migrations
-
-from decision.core.immutable import append_only_trigger
-
-
-class Migration(migrations.Migration):
-    dependencies = [("clinic", "0001_initial")]
-
-    operations = [append_only_trigger("clinic_assessment")]
