@@ -16,7 +16,7 @@ help:
 	@echo "make test   install the test tools and run the whole suite"
 	@echo "make lint   ruff check and format check"
 	@echo "make format ruff format"
-	@echo "make bench  benchmark on PostgreSQL with 100,000 synthetic patients (README, Performance)"
+	@echo "make bench  measure the main pages at 1,000 and 100,000 synthetic patients (docs/performance.md)"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.11 or newer is needed, and none was found on PATH."; exit 1; fi
