@@ -193,6 +193,9 @@ class IsChoice:
         return None, f"Must be one of {', '.join(quoted[:-1])} or {quoted[-1]}."
 
 
+EVALUATION_DATE = "the evaluation date"
+
+
 @dataclass(frozen=True, slots=True)
 class DateNotBefore:
     """A date is no earlier than the earliest plausible date."""
@@ -201,7 +204,7 @@ class DateNotBefore:
     code: ClassVar[str] = "date_too_early"
     explanation: ClassVar[str] = f"Dates are no earlier than {EARLIEST_DATE_ISO}."
 
-    def check(self, value: date, *, as_of: date) -> str | None:
+    def check(self, value: date, *, as_of: date, as_of_name: str) -> str | None:
         if value < self.earliest:
             return f"Must not be before {self.earliest.isoformat()}."
         return None
@@ -214,9 +217,9 @@ class DateNotAfterEvaluation:
     code: ClassVar[str] = "date_in_future"
     explanation: ClassVar[str] = "Dates must not be after the evaluation date."
 
-    def check(self, value: date, *, as_of: date) -> str | None:
+    def check(self, value: date, *, as_of: date, as_of_name: str) -> str | None:
         if value > as_of:
-            return f"Must not be after the evaluation date ({as_of.isoformat()})."
+            return f"Must not be after {as_of_name} ({as_of.isoformat()})."
         return None
 
 
@@ -231,7 +234,7 @@ class NumberInRange:
     code: ClassVar[str] = "out_of_range"
     explanation: ClassVar[str] = "Numbers must lie within the finding's plausible range."
 
-    def check(self, value: float, *, as_of: date) -> str | None:
+    def check(self, value: float, *, as_of: date, as_of_name: str) -> str | None:
         too_low = value <= self.minimum if self.exclusive_minimum else value < self.minimum
         if not too_low and value <= self.maximum:
             return None
@@ -286,7 +289,7 @@ class NoSymptomsAfterResection:
 
     def check(self, values: Mapping[str, Any]) -> str | None:
         if values["primary_resected"] is True and values[self.field] is True:
-            return "Must be no (false) when the primary tumor has already been resected."
+            return "Must be no when the primary tumor has already been resected."
         return None
 
 
@@ -332,7 +335,7 @@ CROSS_FIELD_CHECKS = (
 
 
 def _validate(
-    raw: Mapping[str, object], as_of: date
+    raw: Mapping[str, object], as_of: date, as_of_name: str = EVALUATION_DATE
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Run every check; return the cleaned values of the valid findings and the errors."""
     errors: dict[str, list[str]] = {}
@@ -359,7 +362,7 @@ def _validate(
             messages = [
                 message
                 for check in validator.value_checks
-                if (message := check.check(value, as_of=as_of))
+                if (message := check.check(value, as_of=as_of, as_of_name=as_of_name))
             ]
             if messages:
                 errors[name] = messages
@@ -382,15 +385,18 @@ def _validate(
     return values, errors
 
 
-def parse_findings(raw: Mapping[str, object], *, as_of: date) -> Findings:
+def parse_findings(
+    raw: Mapping[str, object], *, as_of: date, as_of_name: str = EVALUATION_DATE
+) -> Findings:
     """Validate a JSON-shaped mapping of findings and return them as ``Findings``.
 
     Dates are ISO ``YYYY-MM-DD`` strings (``datetime.date`` values are accepted too),
     booleans real booleans, numbers real numbers. ``as_of`` is the evaluation date: no date
-    may be after it. Raises ``FindingsInvalid`` listing every offending field, including
+    may be after it. ``as_of_name`` is what the messages call it ("the encounter date" on
+    the web form). Raises ``FindingsInvalid`` listing every offending field, including
     keys that are not findings.
     """
-    values, errors = _validate(raw, as_of)
+    values, errors = _validate(raw, as_of, as_of_name)
     if errors:
         raise FindingsInvalid(errors)
     findings = Findings(**values)

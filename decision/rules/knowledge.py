@@ -315,15 +315,41 @@ FONG_1999_COHORT: Final = CohortContext(
 
 Intent = Literal["non_operative", "palliative", "workup", "curative"]
 
+# What people read instead of codes (spec section 9): each intent in its own words.
+INTENT_LABELS: Final = MappingProxyType(
+    {
+        "curative": "Curative intent",
+        "palliative": "Palliative",
+        "workup": "Work-up needed before a plan",
+        "non_operative": "Non-operative care",
+    }
+)
+RISK_GROUP_LABELS: Final = MappingProxyType(
+    {
+        "low": f"Low risk (score 0–{RISK_GROUP_LOW_MAX})",
+        "high": f"High risk (score {RISK_GROUP_HIGH_MIN}–5)",
+        "undetermined": "Risk group undetermined (the range spans both groups)",
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class RecommendationText:
-    """A recommendation the rule set can give: its stable code, intent, wording, sources."""
+    """A recommendation the rule set can give: its stable code, intent, wording, sources,
+    and the label people read instead of the code (the action in a few words)."""
 
     code: str
     intent: Intent
+    label: str
     text: str
     sources: tuple[str, ...]
+    # Added to the intent's label where the intent alone would mislead (spec section 9).
+    aim: str = ""
+
+    @property
+    def intent_label(self) -> str:
+        intent = INTENT_LABELS[self.intent]
+        return f"{intent}: {self.aim}" if self.aim else intent
 
 
 _EXTRAHEPATIC_BASIS = (
@@ -348,6 +374,7 @@ RECOMMENDATIONS: Final = MappingProxyType(
             RecommendationText(
                 code="NON_OPERATIVE",
                 intent="non_operative",
+                label="Refer for non-operative care",
                 text=(
                     "The source's recommendation is for patients capable of undergoing major "
                     "surgery, and this patient is judged unfit, so it does not apply. Refer "
@@ -358,6 +385,7 @@ RECOMMENDATIONS: Final = MappingProxyType(
             RecommendationText(
                 code="PALLIATIVE_PRIMARY_RESECTION",
                 intent="palliative",
+                label="Consider palliative resection of the primary",
                 text=(
                     f"{_EXTRAHEPATIC_BASIS} Because the primary tumor is symptomatic, "
                     "consider palliative resection of the primary."
@@ -367,6 +395,7 @@ RECOMMENDATIONS: Final = MappingProxyType(
             RecommendationText(
                 code="SYSTEMIC_THERAPY",
                 intent="palliative",
+                label="Systemic chemotherapy",
                 text=(
                     f"{_EXTRAHEPATIC_BASIS} Without symptoms from the primary, extirpative "
                     "surgery is generally not needed; systemic chemotherapy, which has good "
@@ -377,6 +406,7 @@ RECOMMENDATIONS: Final = MappingProxyType(
             RecommendationText(
                 code="COMPLETE_STAGING",
                 intent="workup",
+                label="Complete extrahepatic staging first",
                 text=(
                     "Liver-only disease cannot be confirmed until extrahepatic staging "
                     "(cross-sectional imaging of chest, abdomen and pelvis) is done. Complete "
@@ -387,6 +417,7 @@ RECOMMENDATIONS: Final = MappingProxyType(
             RecommendationText(
                 code="ASSESS_RESECTABILITY",
                 intent="workup",
+                label="Decide whether the liver disease is resectable first",
                 text=(
                     "Decide whether the liver metastases are resectable before deciding on a plan."
                 ),
@@ -395,6 +426,7 @@ RECOMMENDATIONS: Final = MappingProxyType(
             RecommendationText(
                 code="RESECT_PRIMARY_AND_LIVER_WITH_HAI",
                 intent="curative",
+                label="Resect the primary and the liver metastases; place an HAI pump",
                 text=(
                     f"{_CURATIVE_BASIS} Resect the primary tumor and the liver metastases, "
                     "and place a hepatic artery infusion (HAI) pump."
@@ -404,6 +436,7 @@ RECOMMENDATIONS: Final = MappingProxyType(
             RecommendationText(
                 code="RESECT_LIVER_WITH_HAI",
                 intent="curative",
+                label="Resect the liver metastases; place an HAI pump",
                 text=(
                     f"{_CURATIVE_BASIS} The primary tumor has already been resected: resect "
                     "the liver metastases and place a hepatic artery infusion (HAI) pump."
@@ -413,20 +446,24 @@ RECOMMENDATIONS: Final = MappingProxyType(
             RecommendationText(
                 code="RESECT_PRIMARY_WITH_HAI",
                 intent="curative",
+                label="Resect the primary; place an HAI pump for the unresectable liver disease",
                 text=(
                     "Resect the primary tumor and place a hepatic artery infusion (HAI) pump "
                     f"for the unresectable liver metastases. {_HAI_BASIS}"
                 ),
                 sources=("kemeny-2006",),
+                aim="HAI to make the liver disease resectable",
             ),
             RecommendationText(
                 code="HAI_FOR_UNRESECTABLE",
                 intent="curative",
+                label="Place an HAI pump for the unresectable liver disease",
                 text=(
                     "The primary tumor has already been resected. Place a hepatic artery "
                     f"infusion (HAI) pump for the unresectable liver metastases. {_HAI_BASIS}"
                 ),
                 sources=("kemeny-2006",),
+                aim="HAI to make the liver disease resectable",
             ),
         )
     }
@@ -618,7 +655,7 @@ class FieldSpec:
 
 
 _SCORE = "The Fong score counts"
-_DATE_FORMAT = "YYYY-MM-DD, not after the evaluation (encounter) date"
+_DATE_FORMAT = "Not after the encounter date"
 
 FINDINGS_FIELDS: Final = (
     FieldSpec(
