@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "decision.core.middleware.SessionLimitsMiddleware",
+    "decision.core.middleware.NotFoundPageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "decision.core.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

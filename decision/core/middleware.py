@@ -1,4 +1,4 @@
-"""Request-wide behaviour: session limits and private responses."""
+"""Request-wide behaviour: session limits, private responses and the not-found page."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 SESSION_STARTED_KEY = "auth_started_at"
 SESSION_SEEN_KEY = "auth_last_seen_at"
+# When the user logged in before this session (ISO time, "" for a first login).
+PREVIOUS_LOGIN_KEY = "auth_previous_login"
 # Seconds between refreshes of the idle clock, so an active user's session row is not
 # rewritten on every request.
 _SEEN_REFRESH_SECONDS = 60
@@ -65,3 +68,24 @@ class PrivateResponseMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
         )
         return response
+
+
+class NotFoundPageMiddleware:
+    """A view that answers ``Http404`` (no such object, or a page the user's role may not
+    know about) shows the app's own "Not found" page, in development as in production.
+
+    Django's development 404 page lists every URL pattern, which would tell a refused user
+    what the app holds and make refusals look unlike production while testing them. URLs
+    that match no pattern never reach a view and keep Django's usual handling.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Http404):
+            return render(request, "404.html", status=404)
+        return None

@@ -44,3 +44,34 @@ def test_a_safe_request_id_from_the_proxy_is_kept_and_an_unsafe_one_replaced(cli
     assert kept["X-Request-ID"] == "proxy-1234abcd"
     replaced = client.get("/healthz", HTTP_X_REQUEST_ID="<script>\n")
     assert replaced["X-Request-ID"] != "<script>\n"
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["in_development", "in_production"])
+def test_a_page_refused_to_the_role_shows_the_apps_own_not_found_page(
+    client, surgeon, settings, debug
+):
+    settings.DEBUG = debug
+    client.force_login(surgeon)
+    response = client.get("/audit/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "<h1" in body and "Not found" in body and "Back to the dashboard" in body
+    assert "Using the URLconf" not in body and "audit_log" not in body
+
+
+def test_a_missing_record_shows_the_apps_own_not_found_page_in_development(
+    client, surgeon, settings
+):
+    settings.DEBUG = True
+    client.force_login(surgeon)
+    response = client.get("/patients/00000000-0000-0000-0000-000000000000/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Back to the dashboard" in body and "Using the URLconf" not in body
+
+
+def test_anonymous_users_asking_for_a_refused_page_are_still_sent_to_log_in(client, settings):
+    settings.DEBUG = True
+    response = client.get("/audit/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/audit/"
