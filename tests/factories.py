@@ -95,17 +95,14 @@ def make_assessment(
 
 
 def make_meeting(organiser, *, meeting_date: date | None = None, title: str = "Liver tumor board"):
-    """A meeting a week from today (so that cases can still be put on its agenda)."""
-    from datetime import timedelta
-
+    """A meeting held today: cases can still be put on its agenda, and the board can
+    record that it decided them there."""
     from django.utils import timezone
 
     from decision.board import services as board_services
 
     return board_services.meeting_create(
-        organiser=organiser,
-        meeting_date=meeting_date or timezone.localdate() + timedelta(days=7),
-        title=title,
+        organiser=organiser, meeting_date=meeting_date or timezone.localdate(), title=title
     )
 
 

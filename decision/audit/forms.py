@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 
 from decision.audit.actions import ACTIONS
+from decision.audit.selectors import patient_id_for
 from decision.core.forms import bootstrap_classes
 
 
 class AuditFilterForm(forms.Form):
-    """Filters of the audit log. Posted, and kept in the session rather than the URL,
-    because a patient's MRN may be among them."""
+    """Filters of the audit log. They live in the page's URL, where the patient is named by
+    id only: a form naming the patient by MRN is posted, and answered with that URL."""
 
     user = forms.ModelChoiceField(
         queryset=get_user_model().objects.order_by("username"),
@@ -34,6 +36,15 @@ class AuditFilterForm(forms.Form):
         self.fields["action"].choices = [("", "Any action"), *sorted(ACTIONS.items())]
         bootstrap_classes(self)
 
+    def clean_patient(self) -> uuid.UUID | None:
+        reference = self.cleaned_data["patient"].strip()
+        if not reference:
+            return None
+        patient_id = patient_id_for(reference)
+        if patient_id is None:
+            raise forms.ValidationError("No patient has this MRN or id.")
+        return patient_id
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
@@ -41,13 +52,13 @@ class AuditFilterForm(forms.Form):
             self.add_error("date_to", "The end date is before the start date.")
         return cleaned
 
-    def session_value(self) -> dict[str, str]:
-        """The filters in a form that can be kept in the session."""
-        data = self.cleaned_data
-        return {
-            "user": data["user"].username if data["user"] else "",
-            "action": data["action"],
-            "patient": data["patient"].strip(),
-            "date_from": data["date_from"].isoformat() if data["date_from"] else "",
-            "date_to": data["date_to"].isoformat() if data["date_to"] else "",
+    def query(self) -> dict[str, str]:
+        """The valid filters that are set, as the query string holds them."""
+        values = {
+            "user": self.cleaned_data["user"].username if self.cleaned_data["user"] else "",
+            "action": self.cleaned_data["action"],
+            "patient": str(self.cleaned_data["patient"] or ""),
+            "date_from": self.cleaned_data["date_from"],
+            "date_to": self.cleaned_data["date_to"],
         }
+        return {name: str(value) for name, value in values.items() if value}

@@ -10,7 +10,7 @@ from decision.audit.registry import patient_lookups
 from decision.core.days import day_end, day_start
 
 
-def _patient_id_for(reference: str) -> uuid.UUID | None:
+def patient_id_for(reference: str) -> uuid.UUID | None:
     """A patient id from the id itself or from what a registered look-up understands (an
     MRN); None if unknown."""
     try:
@@ -36,16 +36,13 @@ def audit_events_filtered(
     *,
     username: str = "",
     action: str = "",
-    patient: str = "",
+    patient_id: uuid.UUID | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
     """Audit events, newest first, narrowed by whichever filters are given."""
     events = AuditEvent.objects.select_related("actor").order_by("-sequence")
-    if patient:
-        patient_id = _patient_id_for(patient)
-        if patient_id is None:
-            return events.none()
+    if patient_id:
         events = events.filter(patient_id=patient_id)
     if username:
         events = events.filter(actor__username=username)

@@ -1,20 +1,24 @@
 from __future__ import annotations
 
-from datetime import date
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from decision.audit.actions import action_label
 from decision.audit.forms import AuditFilterForm
+from decision.audit.registry import patient_names_of
 from decision.audit.selectors import audit_event_total, audit_events_filtered
 from decision.audit.services import audit_view_record
 from decision.core import roles
 
-FILTERS_SESSION_KEY = "audit_filters"
 EVENTS_PER_PAGE = 50
+# Payload entries that say what was decided for a patient: auditors see who did what and
+# when, not the clinical content.
+CLINICAL_PAYLOAD_KEYS = frozenset({"recommendation_code", "outcome"})
 
 
 def _require_auditor(request: HttpRequest) -> None:
@@ -26,23 +30,21 @@ def _require_auditor(request: HttpRequest) -> None:
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit log, newest first, for auditors. Reading it is itself audited."""
     _require_auditor(request)
-    if request.method == "POST":
-        form = AuditFilterForm(request.POST)
-        if form.is_valid():
-            request.session[FILTERS_SESSION_KEY] = form.session_value()
-            return redirect("audit_log")
-    else:
-        form = AuditFilterForm(initial=request.session.get(FILTERS_SESSION_KEY, {}))
-    filters = request.session.get(FILTERS_SESSION_KEY, {})
+    form = AuditFilterForm(request.POST if request.method == "POST" else request.GET)
+    valid = form.is_valid()
+    if request.method == "POST" and valid:
+        return redirect(f"{reverse('audit_log')}?{urlencode(form.query())}")
+    filters = form.cleaned_data if valid and request.method == "GET" else {}
     events = audit_events_filtered(
-        username=filters.get("user", ""),
+        username=filters["user"].username if filters.get("user") else "",
         action=filters.get("action", ""),
-        patient=filters.get("patient", ""),
-        date_from=_date_or_none(filters.get("date_from")),
-        date_to=_date_or_none(filters.get("date_to")),
+        patient_id=filters.get("patient"),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
     )
     paginator = Paginator(events, EVENTS_PER_PAGE)
-    if not any(filters.values()):
+    active = [name for name, value in filters.items() if value]
+    if not active:
         # The whole log's size is its last event's number: one index look-up, where
         # counting would read every event.
         paginator.count = audit_event_total()
@@ -52,12 +54,31 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         action="audit.log_viewed",
         object_type="audit_log",
         object_id="",
-        payload={"filters": sorted(k for k, v in filters.items() if v), "page": page.number},
+        payload={"filters": sorted(active), "page": page.number},
     )
-    rows = [(event, action_label(event.action)) for event in page.object_list]
-    context = {"form": form, "page": page, "rows": rows, "filtered": any(filters.values())}
+    names = patient_names_of(event.patient_id for event in page.object_list if event.patient_id)
+    rows = [
+        {
+            "event": event,
+            "label": action_label(event.action),
+            "patient": names.get(event.patient_id, event.patient_id or ""),
+            "details": {k: v for k, v in event.payload.items() if k not in CLINICAL_PAYLOAD_KEYS},
+        }
+        for event in page.object_list
+    ]
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "active_filters": [(form[name].label, _filter_text(form, name)) for name in active],
+    }
     return render(request, "audit/audit_log.html", context)
 
 
-def _date_or_none(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+def _filter_text(form: AuditFilterForm, name: str) -> str:
+    value = form.cleaned_data[name]
+    if name == "patient":
+        return patient_names_of([value]).get(value, str(value))
+    if name == "action":
+        return action_label(value)
+    return getattr(value, "username", str(value))

@@ -15,12 +15,12 @@ from decision.board import selectors
 from decision.board.models import BoardDecision, Guest, Meeting, Outcome
 from decision.clinic.forms import EARLIEST_DATE, DateInput
 from decision.clinic.models import Assessment
-from decision.clinic.presenters import INTENT_LABELS, RISK_GROUP_LABELS
 from decision.core.forms import bootstrap_classes
 from decision.rules import knowledge
 
 ANY = ("", "Any")
 PLAN_NEEDED = "Describe the plan (needed unless the board agrees with the recommendation)."
+NOT_AT_A_MEETING = "none"
 
 
 def _person_name(user: AbstractBaseUser) -> str:
@@ -44,13 +44,13 @@ class DateRangeForm(forms.Form):
         label="From",
         required=False,
         widget=DateInput(),
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        error_messages={"invalid": "Enter a real date."},
     )
     date_to = forms.DateField(
         label="To",
         required=False,
         widget=DateInput(),
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        error_messages={"invalid": "Enter a real date."},
     )
 
     def clean(self) -> dict[str, Any]:
@@ -76,13 +76,22 @@ class QueueFilterForm(DateRangeForm):
     recommendation = forms.ChoiceField(
         label="Recommendation",
         required=False,
-        choices=[ANY, *((code, code) for code in knowledge.RECOMMENDATIONS)],
+        choices=[ANY, *((code, text.label) for code, text in knowledge.RECOMMENDATIONS.items())],
     )
     risk_group = forms.ChoiceField(
-        label="Risk group", required=False, choices=[ANY, *RISK_GROUP_LABELS.items()]
+        label="Risk group", required=False, choices=[ANY, *knowledge.RISK_GROUP_LABELS.items()]
     )
     intent = forms.ChoiceField(
-        label="Intent", required=False, choices=[ANY, *INTENT_LABELS.items()]
+        label="Intent", required=False, choices=[ANY, *knowledge.INTENT_LABELS.items()]
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[
+            ANY,
+            ("waiting", "Awaiting a first decision"),
+            ("deferred", "Deferred for work-up"),
+        ],
     )
     surgeon = forms.ModelChoiceField(
         label="Surgeon", required=False, queryset=selectors.surgeons(), empty_label="Any"
@@ -107,6 +116,7 @@ class QueueFilterForm(DateRangeForm):
             "encounter_from": encounter_from,
             "encounter_to": encounter_to,
             "surgeon": cleaned.get("surgeon"),
+            "deferred": {"waiting": False, "deferred": True}.get(cleaned.get("status", "")),
         }
 
 
@@ -198,21 +208,24 @@ class DecisionForm(forms.ModelForm):
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     amends = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    meeting = forms.ChoiceField(
+        label="Decided at",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the board decided at a meeting, and which."},
+    )
 
     class Meta:
         model = BoardDecision
-        fields = ["outcome", "plan", "rationale", "meeting", "supersede_reason"]
+        fields = ["outcome", "plan", "rationale", "supersede_reason"]
         labels = {
             "outcome": "The board's decision",
             "plan": "Plan",
             "rationale": "Rationale",
-            "meeting": "Decided at",
             "supersede_reason": "Reason for the amendment",
         }
         help_texts = {
             "plan": "Needed unless the board agrees with the recommendation.",
             "rationale": "Why the board decided so (optional).",
-            "meeting": "",
         }
         widgets = {
             "outcome": forms.RadioSelect,
@@ -228,15 +241,23 @@ class DecisionForm(forms.ModelForm):
         latest: BoardDecision | None,
         **kwargs: Any,
     ) -> None:
+        """``meetings`` are those whose agenda holds the case. Only those already held can
+        be where the board decided: today's is chosen in advance, an earlier one must be
+        chosen, and without any the question is not asked."""
         super().__init__(*args, **kwargs)
         # No answer is chosen in advance: the board's decision must be a deliberate choice.
         self.fields["outcome"].choices = Outcome.choices
         self.fields["outcome"].error_messages["required"] = "Choose the board's decision."
-        meeting = self.fields["meeting"]
-        meeting.queryset = Meeting.objects.filter(pk__in=[m.pk for m in meetings])
-        meeting.empty_label = "Not at a meeting"
-        meeting.label_from_instance = _meeting_name
-        bootstrap_classes(self)
+        today = timezone.localdate()
+        self.held = {str(m.pk): m for m in meetings if m.meeting_date <= today}
+        if self.held:
+            choices = [(pk, _meeting_name(meeting)) for pk, meeting in self.held.items()]
+            self.fields["meeting"].choices = [*choices, (NOT_AT_A_MEETING, "Not at a meeting")]
+            todays = [pk for pk, meeting in self.held.items() if meeting.meeting_date == today]
+            if len(todays) == 1:
+                self.initial.setdefault("meeting", todays[0])
+        else:
+            del self.fields["meeting"]
         if latest is None:
             del self.fields["supersede_reason"]
         else:
@@ -246,6 +267,9 @@ class DecisionForm(forms.ModelForm):
             reason.required = False
             reason.help_text = "Kept with both decisions, e.g. 'pathology result received'."
         _no_form_tag(self)
+
+    def clean_meeting(self) -> Meeting | None:
+        return self.held.get(self.cleaned_data["meeting"])
 
     def clean_plan(self) -> str:
         return self.cleaned_data["plan"].strip()

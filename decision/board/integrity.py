@@ -1,36 +1,39 @@
-"""Check that the current-assessment rows agree with the assessments they are derived from."""
+"""Check that the board queue's rows agree with the assessments and decisions they are
+derived from (run by ``verify_audit``)."""
 
 from __future__ import annotations
 
+from decision.board.models import BoardDecision, Outcome
 from decision.clinic.models import Assessment, CurrentAssessment
 
 BATCH = 5000
 
 
 def current_assessment_problem() -> tuple[int, str | None]:
-    """Recompute each patient's current assessment from the assessments and decisions,
-    compare with the stored rows; return the number of rows and the first disagreement."""
+    """Recompute each patient's current assessment, and whether it waits for the board
+    (no decision yet, or the latest defers it), compare with the stored rows; return the
+    number of rows and the first disagreement."""
     latest: dict[object, object] = {}
     rows = Assessment.objects.order_by("patient_id", "created_at").values_list("patient_id", "pk")
     for patient_id, assessment_id in rows.iterator(chunk_size=BATCH):
         latest[patient_id] = assessment_id
-    decided = set(
-        Assessment.objects.filter(board_decisions__isnull=False)
-        .values_list("pk", flat=True)
-        .distinct()
+    outcomes = dict(
+        BoardDecision.objects.latest_only().values_list("assessment_id", "outcome").iterator()
     )
     count = 0
     stored = CurrentAssessment.objects.order_by("patient_id").values_list(
-        "patient_id", "assessment_id", "awaiting_board_decision"
+        "patient_id", "assessment_id", "awaiting_board_decision", "deferred"
     )
-    for patient_id, assessment_id, awaiting in stored.iterator(chunk_size=BATCH):
+    for patient_id, assessment_id, awaiting, deferred in stored.iterator(chunk_size=BATCH):
         count += 1
-        expected = latest.pop(patient_id, None)
-        if expected != assessment_id:
+        if latest.pop(patient_id, None) != assessment_id:
             return count, f"patient {patient_id}: the current assessment is not the latest one"
-        if awaiting == (assessment_id in decided):
-            state = "awaits a decision" if awaiting else "is marked decided"
-            return count, f"patient {patient_id}: the current assessment {state}, wrongly"
+        outcome = outcomes.get(assessment_id)
+        if (awaiting, deferred) != (outcome in (None, Outcome.DEFER), outcome == Outcome.DEFER):
+            return (
+                count,
+                f"patient {patient_id}: the current assessment's place in the queue is wrong",
+            )
     if latest:
         patient_id = next(iter(latest))
         return count, f"patient {patient_id}: has assessments but no current assessment"

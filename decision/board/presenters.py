@@ -9,16 +9,15 @@ from typing import Any
 
 from decision.board.models import AgendaItem, BoardDecision
 from decision.clinic.models import Assessment, CurrentAssessment
-from decision.clinic.presenters import INTENT_LABELS, RISK_GROUP_LABELS, BarChart, bar_chart
+from decision.clinic.presenters import BarChart, bar_chart
+from decision.rules import knowledge
 
 
 @dataclass(frozen=True)
 class CaseRow:
-    """One case in a list (queue, agenda, handout) with the labels it is shown with."""
+    """One case in a list (queue, agenda, handout)."""
 
     assessment: Assessment
-    intent_label: str
-    risk_group_label: str
     agenda_item: AgendaItem | None = None
     decision: BoardDecision | None = None
 
@@ -27,24 +26,18 @@ class CaseRow:
         return self.assessment.patient
 
 
-def _case_row(assessment: Assessment, **extra: Any) -> CaseRow:
-    return CaseRow(
-        assessment=assessment,
-        intent_label=INTENT_LABELS.get(assessment.intent, assessment.intent),
-        risk_group_label=RISK_GROUP_LABELS.get(assessment.risk_group, assessment.risk_group),
-        **extra,
-    )
-
-
 def queue_rows(cases: Iterable[CurrentAssessment]) -> list[CaseRow]:
-    """Queue rows, one per case (see ``selectors.queue_with_details``)."""
-    return [_case_row(case.assessment) for case in cases]
+    """Queue rows, one per case, each with the board's latest decision when it deferred
+    the case (see ``selectors.queue_with_details``)."""
+    return [
+        CaseRow(case.assessment, decision=case.assessment.latest_board_decision) for case in cases
+    ]
 
 
 def agenda_rows(items: list[AgendaItem]) -> list[CaseRow]:
     """Agenda rows in order, each with the case's latest decision (if any)."""
     return [
-        _case_row(
+        CaseRow(
             item.assessment,
             agenda_item=item,
             decision=next(iter(item.assessment.latest_decisions), None),
@@ -55,27 +48,33 @@ def agenda_rows(items: list[AgendaItem]) -> list[CaseRow]:
 
 @dataclass(frozen=True)
 class ConcordanceRow:
-    recommendation_code: str
-    decisions: int
+    """The board's latest decisions on one recommendation. A deferral is neither agreement
+    nor disagreement: the share that agreed is of the cases decided (agreed or another
+    plan)."""
+
+    label: str
     agreed: int
     alternative: int
     deferred: int
 
     @property
+    def decided(self) -> int:
+        return self.agreed + self.alternative
+
+    @property
     def percent_agreed(self) -> float:
-        return round(100 * self.agreed / self.decisions, 1) if self.decisions else 0.0
+        return round(100 * self.agreed / self.decided, 1) if self.decided else 0.0
 
     @property
     def percent_text(self) -> str:
-        return f"{self.percent_agreed:g}%"
+        return f"{self.percent_agreed:g}%" if self.decided else "—"
 
 
 def concordance_rows(counts: list[dict[str, Any]]) -> tuple[list[ConcordanceRow], ConcordanceRow]:
-    """One row per recommendation code, and the overall row."""
+    """One row per recommendation, by its label, and the overall row."""
     rows = [
         ConcordanceRow(
-            recommendation_code=str(count["recommendation_code"]),
-            decisions=int(count["decisions"]),
+            label=recommendation_label(str(count["recommendation_code"])),
             agreed=int(count["agreed"]),
             alternative=int(count["alternative"]),
             deferred=int(count["deferred"]),
@@ -83,8 +82,7 @@ def concordance_rows(counts: list[dict[str, Any]]) -> tuple[list[ConcordanceRow]
         for count in counts
     ]
     overall = ConcordanceRow(
-        recommendation_code="All recommendations",
-        decisions=sum(row.decisions for row in rows),
+        label="All recommendations",
         agreed=sum(row.agreed for row in rows),
         alternative=sum(row.alternative for row in rows),
         deferred=sum(row.deferred for row in rows),
@@ -95,14 +93,27 @@ def concordance_rows(counts: list[dict[str, Any]]) -> tuple[list[ConcordanceRow]
 def concordance_chart(rows: list[ConcordanceRow], overall: ConcordanceRow) -> BarChart:
     bars = [
         (
-            f"{row.recommendation_code} (n={row.decisions})",
+            f"{row.label} (n={row.decided})",
             row.percent_agreed,
-            f"{row.agreed} of {row.decisions} agreed",
+            f"{row.agreed} of {row.decided} agreed",
             "",
         )
         for row in [*rows, overall]
+        if row.decided
     ]
     return bar_chart(bars, title="Board agreement with the recommendation", label_width=330)
+
+
+def recommendation_label(code: str) -> str:
+    known = knowledge.RECOMMENDATIONS.get(code)
+    return known.label if known else code
+
+
+def queue_count_rows(counts: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """The queue's cases per recommendation, by label."""
+    return [
+        (recommendation_label(count["recommendation_code"]), count["cases"]) for count in counts
+    ]
 
 
 def range_text(start: date | None, end: date | None) -> str:

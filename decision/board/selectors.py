@@ -22,12 +22,16 @@ def board_queue(
     encounter_from: date | None = None,
     encounter_to: date | None = None,
     surgeon: AbstractBaseUser | None = None,
+    deferred: bool | None = None,
 ) -> QuerySet[CurrentAssessment]:
     """Cases awaiting a board decision, the longest waiting first: each patient's latest
-    assessment while no decision has been recorded on it (an assessment that was
-    corrected, or that a later encounter has replaced, is not a case). Dates filter the
-    encounter date."""
+    assessment while the board has not decided it, or has deferred it for work-up (an
+    assessment that was corrected, or that a later encounter has replaced, is not a
+    case). Dates filter the encounter date; ``deferred`` picks the deferred cases (True)
+    or those awaiting a first decision (False)."""
     cases = CurrentAssessment.objects.filter(awaiting_board_decision=True)
+    if deferred is not None:
+        cases = cases.filter(deferred=deferred)
     if recommendation_code:
         cases = cases.filter(recommendation_code=recommendation_code)
     if risk_group:
@@ -45,15 +49,18 @@ def board_queue(
 
 def queue_with_details(cases: QuerySet[CurrentAssessment]) -> QuerySet[CurrentAssessment]:
     """``cases`` with what a queue row shows: the assessment (without its findings and
-    result) with its patient and surgeon, and the meetings whose agenda holds it, earliest
-    first (``assessment.agenda``)."""
+    result) with its patient and surgeon, the meetings whose agenda holds it, earliest
+    first (``assessment.agenda``), and the board's decisions (a deferral's reason)."""
     agenda = AgendaItem.objects.select_related("meeting").order_by(
         "meeting__meeting_date", "meeting_id"
     )
     return (
         cases.select_related("assessment__patient", "assessment__created_by")
         .defer("assessment__findings", "assessment__result")
-        .prefetch_related(Prefetch("assessment__agenda_items", queryset=agenda, to_attr="agenda"))
+        .prefetch_related(
+            Prefetch("assessment__agenda_items", queryset=agenda, to_attr="agenda"),
+            "assessment__board_decisions",
+        )
     )
 
 
@@ -194,14 +201,13 @@ def decisions_for_export(
 def concordance_counts(
     *, recorded_from: date | None, recorded_to: date | None
 ) -> list[dict[str, object]]:
-    """Per recommendation code: latest decisions recorded in the range, and how many agreed,
-    chose an alternative plan or deferred."""
+    """Per recommendation code: of the latest decisions recorded in the range, how many
+    agreed, chose an alternative plan or deferred."""
     decisions = _recorded_between(BoardDecision.objects.latest_only(), recorded_from, recorded_to)
     return list(
         decisions.order_by()
         .values(recommendation_code=F("assessment__recommendation_code"))
         .annotate(
-            decisions=Count("id"),
             agreed=Count("id", filter=Q(outcome=Outcome.AGREE)),
             alternative=Count("id", filter=Q(outcome=Outcome.ALTERNATIVE)),
             deferred=Count("id", filter=Q(outcome=Outcome.DEFER)),

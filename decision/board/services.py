@@ -54,6 +54,8 @@ def board_decision_record(
         raise BoardConflict("Describe the plan (needed unless the board agrees).")
     if supersedes is not None and not supersede_reason:
         raise BoardConflict("Say why the decision is amended.")
+    if meeting is not None and meeting.meeting_date > timezone.localdate():
+        raise BoardConflict("The board cannot have decided at a meeting that has not been held.")
     with transaction.atomic():
         # From here on no other audited write runs, so what is checked below still holds
         # when this transaction commits.
@@ -76,10 +78,12 @@ def board_decision_record(
         )
         decision.content_hash = decision.compute_content_hash()
         decision.save()
-        # The case leaves the queue (if it is its patient's current assessment).
-        CurrentAssessment.objects.filter(
-            assessment=assessment, awaiting_board_decision=True
-        ).update(awaiting_board_decision=False)
+        # The case leaves the queue (if it is its patient's current assessment), unless the
+        # board deferred it for work-up: it then waits, marked deferred.
+        deferred = outcome == Outcome.DEFER
+        CurrentAssessment.objects.filter(assessment=assessment).update(
+            awaiting_board_decision=deferred, deferred=deferred
+        )
         _decision_audit(decision, recorder=recorder, request=request)
     return decision
 

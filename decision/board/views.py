@@ -59,7 +59,7 @@ def board_queue(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         "rows": presenters.queue_rows(page),
-        "counts": counts,
+        "counts": presenters.queue_count_rows(counts),
         "add_form": add_form,
         "return_query": request.GET.urlencode(),
     }
@@ -148,12 +148,7 @@ def _decision_form(
     """A blank decision form or the posted one. After a refusal the answers are kept, now
     against the latest decision, with the reason for the refusal."""
     meetings = [item.meeting for item in agenda]
-    initial = {
-        "idempotency_key": uuid.uuid4(),
-        "amends": latest.pk if latest else None,
-        # A case on a single meeting's agenda was most likely decided there.
-        "meeting": meetings[0].pk if len(meetings) == 1 else None,
-    }
+    initial = {"idempotency_key": uuid.uuid4(), "amends": latest.pk if latest else None}
     data = request.POST if request.method == "POST" else None
     if refusal:
         data = request.POST.copy()
@@ -175,7 +170,7 @@ def _record_decision(
         outcome=form.cleaned_data["outcome"],
         plan=form.cleaned_data["plan"],
         rationale=form.cleaned_data["rationale"],
-        meeting=form.cleaned_data["meeting"],
+        meeting=form.cleaned_data.get("meeting"),
         idempotency_key=form.cleaned_data["idempotency_key"],
         supersedes=BoardDecision.objects.filter(pk=amends).first() if amends else None,
         supersede_reason=form.cleaned_data.get("supersede_reason", ""),
@@ -189,6 +184,8 @@ def case_print(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     agenda = selectors.case_agenda_items(assessment)
     context = _case_context(request, assessment, agenda=agenda, view="print")
     context["latest"] = selectors.latest_decision(assessment)
+    # The full basis is an appendix, printed only when asked for.
+    context["appendix"] = request.GET.get("appendix") == "basis"
     return render(request, "board/case_print.html", context)
 
 
@@ -378,13 +375,16 @@ def concordance(request: HttpRequest) -> HttpResponse:
         action="board.concordance_viewed",
         object_type="board_decision",
         object_id="",
-        payload={**presenters.range_payload(start, end), "decisions": overall.decisions},
+        payload={
+            **presenters.range_payload(start, end),
+            "decisions": overall.decided + overall.deferred,
+        },
     )
     context = {
         "form": form,
         "rows": rows,
         "overall": overall,
-        "chart": presenters.concordance_chart(rows, overall) if rows else None,
+        "chart": presenters.concordance_chart(rows, overall) if overall.decided else None,
         "range_text": presenters.range_text(start, end),
     }
     return render(request, "board/concordance.html", context)

@@ -7,9 +7,8 @@ class ClinicConfig(AppConfig):
 
     def ready(self) -> None:
         from decision.audit import registry
-        from decision.clinic import integrity, selectors
+        from decision.clinic import selectors
 
-        registry.register_integrity_check(
-            "current assessments (the board queue)", integrity.current_assessment_problem
+        registry.register_patients(
+            lookup=selectors.patient_id_for_mrn, names=selectors.patient_names
         )
-        registry.register_patient_lookup(selectors.patient_id_for_mrn)

@@ -62,7 +62,7 @@ class PatientForm(forms.ModelForm):
     def clean_date_of_birth(self) -> date:
         born = self.cleaned_data["date_of_birth"]
         if born > timezone.localdate():
-            raise forms.ValidationError("The date of birth cannot be in the future.")
+            raise forms.ValidationError("The date of birth cannot be after today.")
         if born < EARLIEST_DATE:
             raise forms.ValidationError("The date of birth cannot be before 1900-01-01.")
         return born
@@ -111,7 +111,7 @@ def _finding_field(spec: rules.FieldSpec) -> forms.Field:
             required=spec.required,
             widget=DateInput(),
             error_messages={
-                "invalid": "Enter a date as YYYY-MM-DD.",
+                "invalid": "Enter a real date.",
                 "required": "Enter the date.",
             },
             **common,
@@ -123,13 +123,17 @@ def _finding_field(spec: rules.FieldSpec) -> forms.Field:
             error_messages={"required": "Choose one."},
             **common,
         )
-    attrs = {"min": spec.minimum, "max": spec.maximum, "step": "1" if spec.kind == "int" else "any"}
-    field_class = forms.IntegerField if spec.kind == "int" else forms.FloatField
+    # A text box, not the browser's number box: that one silently drops what is not a
+    # number, where this reports it.
+    whole = spec.kind == "int"
+    field_class = forms.IntegerField if whole else forms.FloatField
     return field_class(
         required=False,
-        widget=forms.NumberInput(attrs=attrs),
+        widget=forms.TextInput(attrs={"inputmode": "numeric" if whole else "decimal"}),
         error_messages={
-            "invalid": "Enter a whole number." if spec.kind == "int" else "Enter a number."
+            "invalid": "Enter a whole number, such as 3."
+            if whole
+            else "Enter a number, such as 4.5."
         },
         **common,
     )
@@ -149,13 +153,18 @@ class AssessmentForm(forms.Form):
         help_text="The date of this clinic encounter; findings dates cannot be after it.",
         error_messages={
             "required": "Enter the encounter date.",
-            "invalid": "Enter a date as YYYY-MM-DD.",
+            "invalid": "Enter a real date.",
         },
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    # Shown only when the patient already has an assessment of the same encounter date.
+    confirm_same_encounter = forms.BooleanField(
+        required=False, label="Yes, record another assessment of this encounter"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["encounter_date"].widget.attrs["autofocus"] = True
         for spec in rules.FINDINGS_FIELDS:
             self.fields[spec.name] = _finding_field(spec)
             if _has_unknown_box(spec):
@@ -191,7 +200,7 @@ class AssessmentForm(forms.Form):
     def clean_encounter_date(self) -> date:
         encounter = self.cleaned_data["encounter_date"]
         if encounter > timezone.localdate():
-            raise forms.ValidationError("The encounter date cannot be in the future.")
+            raise forms.ValidationError("The encounter date cannot be after today.")
         if encounter < EARLIEST_DATE:
             raise forms.ValidationError("The encounter date cannot be before 1900-01-01.")
         return encounter
@@ -201,7 +210,7 @@ class AssessmentForm(forms.Form):
         findings = self._findings_from(cleaned)
         encounter = cleaned.get("encounter_date") or timezone.localdate()
         try:
-            rules.parse_findings(findings, as_of=encounter)
+            rules.parse_findings(findings, as_of=encounter, as_of_name="the encounter date")
         except rules.FindingsInvalid as invalid:
             for name, messages in invalid.errors.items():
                 # A field the form already rejected is left with the form's message.
@@ -274,6 +283,12 @@ class CorrectionForm(AssessmentForm):
         help_text="Kept with both assessments, e.g. 'CEA result received' or 'wrong date typed'.",
         error_messages={"required": "Say why the assessment is corrected."},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["confirm_same_encounter"]  # a correction is of the same encounter
+        del self.fields["encounter_date"].widget.attrs["autofocus"]
+        self.fields["supersede_reason"].widget.attrs["autofocus"] = True
 
     def _layout(self) -> Layout:
         layout = super()._layout()

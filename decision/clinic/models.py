@@ -9,6 +9,7 @@ from django.db.models.functions import Upper
 
 from decision.core.hashing import sha256_hex
 from decision.core.immutable import ImmutableModel, ImmutableQuerySet
+from decision.rules import knowledge
 
 
 class Sex(models.TextChoices):
@@ -174,6 +175,29 @@ class Assessment(ImmutableModel):
         return None
 
     @property
+    def recommendation_label(self) -> str:
+        """The recommendation in a few words, as people read it (never the code)."""
+        known = knowledge.RECOMMENDATIONS.get(self.recommendation_code)
+        return known.label if known else self.recommendation_code
+
+    @property
+    def intent_label(self) -> str:
+        known = knowledge.RECOMMENDATIONS.get(self.recommendation_code)
+        return known.intent_label if known else knowledge.INTENT_LABELS.get(self.intent, "")
+
+    @property
+    def risk_group_label(self) -> str:
+        return knowledge.RISK_GROUP_LABELS.get(self.risk_group, self.risk_group)
+
+    @property
+    def latest_board_decision(self):
+        """The board's decision that counts, or None before the board has decided: the
+        latest recorded, since an amendment is recorded after what it amends. Read from
+        the ``board_decisions`` of the tumor-board app, which pages that list assessments
+        prefetch."""
+        return max(self.board_decisions.all(), key=lambda d: d.recorded_at, default=None)
+
+    @property
     def score_text(self) -> str:
         """The score, or its range with an en dash when findings are unknown."""
         if self.score_min == self.score_max:
@@ -200,7 +224,9 @@ class CurrentAssessment(models.Model):
     assessment = models.OneToOneField(
         Assessment, on_delete=models.PROTECT, related_name="current_for"
     )
+    # In the board's queue: no decision yet, or the latest one defers it for work-up.
     awaiting_board_decision = models.BooleanField(default=True)
+    deferred = models.BooleanField(default=False)
     created_at = models.DateTimeField()
     encounter_date = models.DateField()
     recommendation_code = models.CharField(max_length=48)
@@ -239,6 +265,7 @@ class CurrentAssessment(models.Model):
         return {
             "assessment": assessment,
             "awaiting_board_decision": True,
+            "deferred": False,
             "created_at": assessment.created_at,
             "encounter_date": assessment.encounter_date,
             "recommendation_code": assessment.recommendation_code,

@@ -13,17 +13,6 @@ from typing import Any
 from decision import rules
 from decision.rules import knowledge
 
-INTENT_LABELS = {
-    "curative": "Curative intent",
-    "palliative": "Palliative intent",
-    "workup": "Work-up needed before a plan",
-    "non_operative": "Non-operative care",
-}
-RISK_GROUP_LABELS = {
-    "low": "Low risk (score 0–2)",
-    "high": "High risk (score 3–5)",
-    "undetermined": "Undetermined (the range spans both groups)",
-}
 OUTCOME_LABELS = {"fired": "Fired", "passed": "Did not fire", "not_reached": "Not reached"}
 STATUS_LABELS = {"met": "Met", "not_met": "Not met", "unknown": "Unknown"}
 
@@ -144,6 +133,11 @@ def criterion_rows(result: dict[str, Any]) -> list[CriterionRow]:
     return rows
 
 
+def spoken_list(items: list[str]) -> str:
+    """Items as a sentence lists them: "a", "a and b", "a, b and c"."""
+    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
 def missing_findings(result: dict[str, Any]) -> list[str]:
     """Names of the findings whose absence makes the score a range."""
     names = []
@@ -152,13 +146,6 @@ def missing_findings(result: dict[str, Any]) -> list[str]:
         if criterion["status"] == "unknown" and text and text.missing_finding:
             names.append(text.missing_finding)
     return names
-
-
-def score_text(result: dict[str, Any]) -> str:
-    crs = result["fong_crs"]
-    if crs["score"] is not None:
-        return str(crs["score"])
-    return f"{crs['score_min']}–{crs['score_max']}"
 
 
 def bar_chart(
@@ -246,13 +233,11 @@ def assessment_context(assessment: Any) -> dict[str, Any]:
         "result": result,
         "findings": finding_rows(assessment.findings),
         "criteria": criterion_rows(result),
-        "score_text": score_text(result),
-        "missing_findings": missing_findings(result),
+        "missing_findings": spoken_list(missing_findings(result)),
         "chart": survival_chart(result),
         "trace": trace_rows(result),
         "sources": sources_list(result),
-        "intent_label": INTENT_LABELS.get(result["recommendation"]["intent"]),
-        "risk_group_label": RISK_GROUP_LABELS.get(result["fong_crs"]["risk_group"]),
+        "board_decision": assessment.latest_board_decision,
         "reevaluation": reevaluate(assessment.findings, result, as_of=assessment.encounter_date),
         "intended_use": rules.INTENDED_USE,
         "cohort": rules.FONG_1999_COHORT,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from decision.clinic.models import Assessment, Patient
 
@@ -31,26 +33,73 @@ def patient_id_for_mrn(mrn: str) -> uuid.UUID | None:
     return Patient.objects.filter(mrn__iexact=mrn).values_list("pk", flat=True).first()
 
 
+def patient_names(patient_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Each patient as the audit log names them: "FAMILY, Given (MRN)"."""
+    return {patient.pk: str(patient) for patient in Patient.objects.filter(pk__in=patient_ids)}
+
+
+# The tumor board's decisions on an assessment, by the relation the board app declares:
+# pages that show an assessment show the board's latest decision beside it.
+BOARD_DECISIONS = ("board_decisions__recorded_by", "board_decisions__meeting")
+
+
 def patient_assessment_history(patient: Patient) -> list[Assessment]:
-    """The patient's assessments, newest first, each with what it superseded and what
-    superseded it."""
+    """The patient's assessments, newest first, each with what it superseded, what
+    superseded it and the board's decisions on it."""
     return list(
-        patient.assessments.select_related("created_by", "supersedes", "superseded_by").order_by(
-            "-created_at"
-        )
+        patient.assessments.select_related("created_by", "supersedes", "superseded_by")
+        .prefetch_related(*BOARD_DECISIONS)
+        .defer("findings", "result")
+        .order_by("-created_at")
     )
 
 
 def assessment_get(assessment_id: uuid.UUID) -> Assessment:
-    return Assessment.objects.select_related(
-        "patient", "created_by", "supersedes", "superseded_by"
-    ).get(pk=assessment_id)
+    return (
+        Assessment.objects.select_related("patient", "created_by", "supersedes", "superseded_by")
+        .prefetch_related(*BOARD_DECISIONS)
+        .get(pk=assessment_id)
+    )
+
+
+def assessment_of_encounter(patient: Patient, encounter_date: date) -> Assessment | None:
+    """The patient's latest current assessment of that encounter date, if any."""
+    return (
+        patient.assessments.current()
+        .filter(encounter_date=encounter_date)
+        .select_related("created_by")
+        .defer("findings", "result")
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def assessments_recent(*, author, limit: int) -> list[Assessment]:
-    """The author's latest assessments, newest first, with their patients."""
+    """The author's latest assessments, newest first, with their patients and the board's
+    decisions."""
     return list(
         Assessment.objects.filter(created_by=author)
         .select_related("patient")
+        .prefetch_related(*BOARD_DECISIONS)
+        .defer("findings", "result")
         .order_by("-created_at")[:limit]
+    )
+
+
+def assessments_decided_since(*, author, since: datetime | None, limit: int) -> list[Assessment]:
+    """The author's assessments on which the board recorded a decision after ``since``
+    (ever, when None), the latest decided first."""
+    decided = Assessment.objects.filter(created_by=author).annotate(
+        last_decided=Max("board_decisions__recorded_at")
+    )
+    decided = (
+        decided.filter(last_decided__gt=since)
+        if since
+        else decided.filter(last_decided__isnull=False)
+    )
+    return list(
+        decided.select_related("patient")
+        .prefetch_related(*BOARD_DECISIONS)
+        .defer("findings", "result")
+        .order_by("-last_decided")[:limit]
     )

@@ -76,7 +76,7 @@ def assessment_create(
     """
     if encounter_date > timezone.localdate():
         raise ValueError(f"The encounter date {encounter_date} is in the future.")
-    parsed = rules.parse_findings(findings, as_of=encounter_date)
+    parsed = rules.parse_findings(findings, as_of=encounter_date, as_of_name="the encounter date")
     result = rules.evaluate(parsed, as_of=encounter_date).to_dict()
     with transaction.atomic():
         # From here on no other audited write runs, so what is checked below still holds

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -21,16 +22,25 @@ from decision.clinic.forms import (
 )
 from decision.clinic.models import Assessment, Patient
 from decision.core import roles
+from decision.core.middleware import PREVIOUS_LOGIN_KEY
 
 SEARCH_SESSION_KEY = "patient_search"
 PATIENTS_PER_PAGE = 25
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    recent = []
+    context = {}
     if roles.can_read_clinical(request.user):
-        recent = selectors.assessments_recent(author=request.user, limit=10)
-    return render(request, "clinic/dashboard.html", {"recent_assessments": recent})
+        previous_login = request.session.get(PREVIOUS_LOGIN_KEY)
+        since = datetime.fromisoformat(previous_login) if previous_login else None
+        context = {
+            "recent_assessments": selectors.assessments_recent(author=request.user, limit=10),
+            "decided_since": selectors.assessments_decided_since(
+                author=request.user, since=since, limit=20
+            ),
+            "since": since,
+        }
+    return render(request, "clinic/dashboard.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,12 +103,23 @@ def assessment_create(request: HttpRequest, patient_id: uuid.UUID) -> HttpRespon
     patient = access.patient_for_user(request, patient_id)
     initial = {"encounter_date": timezone.localdate(), "idempotency_key": uuid.uuid4()}
     form = AssessmentForm(request.POST or None, initial=initial)
+    same_encounter = None
     if request.method == "POST" and form.is_valid():
-        saved = _save_assessment(request, form, patient=patient)
+        same_encounter = _unconfirmed_same_encounter(form, patient)
+        saved = None if same_encounter else _save_assessment(request, form, patient=patient)
         if saved is not None:
             return redirect("assessment_detail", assessment_id=saved.pk)
-    context = {"form": form, "patient": patient}
+    context = {"form": form, "patient": patient, "same_encounter": same_encounter}
     return render(request, "clinic/assessment_form.html", context)
+
+
+def _unconfirmed_same_encounter(form: AssessmentForm, patient: Patient) -> Assessment | None:
+    """The patient's assessment of the same encounter date, when the surgeon has not yet
+    confirmed recording another one (the same form sent twice is not another one)."""
+    earlier = selectors.assessment_of_encounter(patient, form.cleaned_data["encounter_date"])
+    if earlier is None or form.cleaned_data["confirm_same_encounter"]:
+        return None
+    return None if earlier.idempotency_key == form.cleaned_data["idempotency_key"] else earlier
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,7 +137,12 @@ def assessment_correct(request: HttpRequest, assessment_id: uuid.UUID) -> HttpRe
         saved = _save_assessment(request, form, patient=original.patient, supersedes=original)
         if saved is not None:
             return redirect("assessment_detail", assessment_id=saved.pk)
-    context = {"form": form, "patient": original.patient, "original": original}
+    context = {
+        "form": form,
+        "patient": original.patient,
+        "original": original,
+        "board_decision": original.latest_board_decision,
+    }
     return render(request, "clinic/assessment_form.html", context)
 
 

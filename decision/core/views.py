@@ -14,11 +14,23 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from decision import rules
+from decision.core.middleware import PREVIOUS_LOGIN_KEY
 
 logger = logging.getLogger(__name__)
 
 
-_login_view = LoginView.as_view(redirect_authenticated_user=True)
+class _LoginView(LoginView):
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        # Read before Django records this login: the dashboard lists what happened since.
+        previous = form.get_user().last_login
+        response = super().form_valid(form)
+        self.request.session[PREVIOUS_LOGIN_KEY] = previous.isoformat() if previous else ""
+        return response
+
+
+_login_view = _LoginView.as_view()
 
 
 @login_not_required

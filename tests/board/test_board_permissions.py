@@ -54,7 +54,13 @@ WRITES = [
     (
         "post",
         "/board/cases/{case}/",
-        {"outcome": "agree", "plan": "", "rationale": "", "idempotency_key": "{key}"},
+        {
+            "outcome": "agree",
+            "plan": "",
+            "rationale": "",
+            "meeting": "{meeting}",
+            "idempotency_key": "{key}",
+        },
         302,
     ),
     ("post", "/board/meetings/{meeting}/agenda/{item}/move/", {"direction": "up"}, 302),

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 QUEUE_QUERIES = 14
 MEETING_QUERIES = 15
 HANDOUT_QUERIES = 11
-CASE_QUERIES = 15
+# The case view also reads the board's decisions on the assessment, with who recorded them
+# and at which meeting, for its summary.
+CASE_QUERIES = 18
 
 
 def board_with_cases(count: int, surgeon, board_member):

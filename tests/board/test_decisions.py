@@ -123,6 +123,70 @@ def test_the_decision_can_name_a_meeting_whose_agenda_holds_the_case(
     assert BoardDecision.objects.get().meeting == meeting
 
 
+def meeting_choices(client, assessment) -> dict[str, bool]:
+    """The "Decided at" answers offered, each with whether it is chosen in advance."""
+    body = client.get(f"/board/cases/{assessment.pk}/").content.decode()
+    radios = re.findall(r'<input type="radio"[^>]*name="meeting"[^>]*>', body)
+    return {re.search(r'value="([^"]*)"', r).group(1): "checked" in r for r in radios}
+
+
+def put_on_agenda(client, meeting, assessment) -> None:
+    from decision.board.models import AgendaItem
+
+    AgendaItem.objects.create(
+        meeting=meeting,
+        assessment=assessment,
+        position=meeting.agenda_items.count() + 1,
+        added_by=meeting.created_by,
+        added_at=meeting.created_at,
+    )
+
+
+def test_decided_at_is_today_s_meeting_chosen_in_advance(board_client, board_member, assessment):
+    today = make_meeting(board_member, title="Today's board")
+    put_on_agenda(board_client, today, assessment)
+    assert meeting_choices(board_client, assessment) == {str(today.pk): True, "none": False}
+
+
+def test_decided_at_never_offers_a_meeting_not_yet_held(board_client, board_member, assessment):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    next_week = make_meeting(board_member, meeting_date=timezone.localdate() + timedelta(7))
+    board_client.post(
+        "/board/agenda/add/", {"meeting": next_week.pk, "assessments": [assessment.pk]}
+    )
+    # Not held yet: the question is not asked, and the decision is not stamped with it.
+    assert meeting_choices(board_client, assessment) == {}
+    post_decision(board_client, assessment, outcome="agree", meeting=str(next_week.pk))
+    assert BoardDecision.objects.get().meeting is None
+    with pytest.raises(services.BoardConflict, match="not been held"):
+        make_decision(
+            make_assessment(assessment.patient, assessment.created_by),
+            board_member,
+            meeting=next_week,
+        )
+
+
+def test_after_an_earlier_meeting_decided_at_must_be_answered(
+    board_client, board_member, assessment
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    last_week = make_meeting(board_member, meeting_date=timezone.localdate() - timedelta(7))
+    put_on_agenda(board_client, last_week, assessment)
+    assert meeting_choices(board_client, assessment) == {str(last_week.pk): False, "none": False}
+    asked = post_decision(board_client, assessment, outcome="agree")
+    assert asked.context["form"].errors["meeting"] == [
+        "Say whether the board decided at a meeting, and which."
+    ]
+    post_decision(board_client, assessment, outcome="agree", meeting="none")
+    assert BoardDecision.objects.get().meeting is None
+
+
 def test_a_double_submission_records_one_decision(board_client, assessment):
     data = {**decision_form(board_client, assessment), "outcome": "agree", "plan": ""}
     first = board_client.post(f"/board/cases/{assessment.pk}/", data)

@@ -44,7 +44,7 @@ def test_the_export_holds_each_decision_with_its_case_and_meeting(
 ):
     patient = make_patient(surgeon, mrn="H777", family_name="Okafor", given_name="Chidi")
     assessment = make_assessment(patient, surgeon)
-    meeting = make_meeting(board_member, meeting_date=date(2026, 12, 4), title="Liver MDT")
+    meeting = make_meeting(board_member, meeting_date=date(2026, 11, 24), title="Liver MDT")
     first = make_decision(assessment, board_member, meeting=meeting)
     amendment = make_decision(
         assessment,
@@ -59,7 +59,7 @@ def test_the_export_holds_each_decision_with_its_case_and_meeting(
     assert [row["decision_id"] for row in rows] == [str(first.pk), str(amendment.pk)]
     row = rows[0]
     assert row["recorded_by"] == "boardmember"
-    assert row["outcome"] == "agree"
+    assert (row["outcome"], row["outcome_label"]) == ("agree", "Agree with the recommendation")
     assert row["superseded_by_decision_id"] == str(amendment.pk)
     assert (row["patient_mrn"], row["patient_family_name"], row["patient_given_name"]) == (
         "H777",
@@ -71,9 +71,13 @@ def test_the_export_holds_each_decision_with_its_case_and_meeting(
         "RESECT_PRIMARY_AND_LIVER_WITH_HAI",
         "5",
     )
+    # The code and its label (spec section 9), each in a column of its own.
+    assert row["recommendation_label"] == (
+        "Resect the primary and the liver metastases; place an HAI pump"
+    )
     assert (row["risk_group"], row["meeting_date"], row["meeting_title"]) == (
         "high",
-        "2026-12-04",
+        "2026-11-24",
         "Liver MDT",
     )
     assert row["recorded_at_utc"].endswith("Z")

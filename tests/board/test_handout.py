@@ -54,11 +54,13 @@ def test_the_handout_has_one_block_per_case_with_identifiers_score_and_recommend
     assert "1. ALPHA, Ann · MRN H111 · born 1950-01-02" in first
     assert "2026-11-20" in first
     assert "5 of 5 · High risk" in first
-    assert "RESECT_PRIMARY_AND_LIVER_WITH_HAI" in first and "hepatic artery infusion" in first
+    # The spec's own label for RESECT_PRIMARY_AND_LIVER_WITH_HAI, never the code.
+    assert "Resect the primary and the liver metastases; place an HAI pump" in first
+    assert "hepatic artery infusion" in first and "RESECT_PRIMARY" not in first
     assert "Not yet recorded" in first
     assert "2. BRAVO, Ben · MRN H222" in second
     assert "0–2 of 5 · Low risk" in second
-    assert "HAI_FOR_UNRESECTABLE" in second
+    assert "Curative intent: HAI to make the liver disease resectable" in second
 
 
 def test_the_handout_follows_the_agenda_order(board_client, surgeon, meeting):

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import override_settings
 
+from decision.rules import knowledge
 from tests.factories import (
     EXAMPLE_1_FINDINGS,
     EXAMPLE_3_FINDINGS,
@@ -57,11 +58,36 @@ def test_a_decided_case_leaves_the_queue_even_after_an_amendment(
     make_decision(
         assessment,
         board_member,
-        outcome="defer",
-        plan="Repeat imaging",
+        outcome="alternative",
+        plan="Systemic chemotherapy first",
         supersedes=first,
         supersede_reason="New scan",
     )
+    assert listed(board_client) == []
+
+
+def test_a_deferred_case_stays_in_the_queue_marked_deferred_with_its_reason(
+    board_client, surgeon, board_member
+):
+    waiting = make_assessment(make_patient(surgeon), surgeon)
+    deferred = make_assessment(make_patient(surgeon), surgeon)
+    make_decision(deferred, board_member, outcome="defer", plan="Repeat MRI of the liver")
+
+    assert listed(board_client) == pks([waiting, deferred])
+    body = board_client.get("/board/").content.decode()
+    rows = body.split('data-testid="queue-row"')[1:]
+    assert 'data-testid="deferred"' not in rows[0]
+    assert "Deferred" in rows[1] and "Repeat MRI of the liver" in rows[1]
+    assert listed(board_client, "?status=deferred") == pks([deferred])
+    assert listed(board_client, "?status=waiting") == pks([waiting])
+
+
+def test_a_deferred_case_leaves_the_queue_once_the_board_decides_it(
+    board_client, surgeon, board_member
+):
+    assessment = make_assessment(make_patient(surgeon), surgeon)
+    deferral = make_decision(assessment, board_member, outcome="defer", plan="PET-CT")
+    make_decision(assessment, board_member, supersedes=deferral, supersede_reason="PET-CT clear")
     assert listed(board_client) == []
 
 
@@ -167,7 +193,7 @@ def test_a_bad_filter_is_named_and_the_others_still_apply(board_client, surgeon)
     hai = make_assessment(make_patient(surgeon), surgeon, findings=EXAMPLE_3_FINDINGS)
     make_assessment(make_patient(surgeon), surgeon)
     response = board_client.get("/board/?recommendation=HAI_FOR_UNRESECTABLE&date_from=soon")
-    assert "Enter a date as YYYY-MM-DD." in response.content.decode()
+    assert "Enter a real date." in response.content.decode()
     assert [row.assessment.pk for row in response.context["rows"]] == [hai.pk]
 
 
@@ -185,13 +211,15 @@ def test_the_queue_shows_the_total_and_the_count_per_recommendation(board_client
     response = board_client.get("/board/")
     body = response.content.decode()
     assert "<strong>5</strong> cases awaiting a decision" in body
-    assert '<li class="list-inline-item" data-code="HAI_FOR_UNRESECTABLE">' in body
-    assert "<code>HAI_FOR_UNRESECTABLE</code>: 2" in body
-    assert "<code>RESECT_PRIMARY_AND_LIVER_WITH_HAI</code>: 3" in body
+    # Labels, not codes (spec section 9; the first is the spec's own example).
+    resect = "Resect the primary and the liver metastases; place an HAI pump"
+    hai = knowledge.RECOMMENDATIONS["HAI_FOR_UNRESECTABLE"].label
+    assert f'<li class="list-inline-item">{hai}: 2</li>' in body
+    assert f'<li class="list-inline-item">{resect}: 3</li>' in body
 
     filtered = board_client.get("/board/?risk_group=low").content.decode()
     assert "<strong>2</strong> cases awaiting a decision" in filtered
-    assert "RESECT_PRIMARY_AND_LIVER_WITH_HAI</code>:" not in filtered
+    assert f"{resect}: 3" not in filtered
 
 
 def test_the_queue_is_paginated_by_25_keeping_the_filters(board_client, surgeon):
@@ -248,5 +276,6 @@ def test_the_filters_show_what_was_chosen_and_the_rows_what_a_case_holds(
     assert '<option value="" selected>Any</option>' in body  # the filters left unset
     assert "Al &lt;b&gt; &amp; Co" in body and "Al <b>" not in body
     row = body[body.index('data-testid="queue-row"') :]
-    for shown in ("OKAFOR, Ada", "2026-11-03", "HAI_FOR_UNRESECTABLE", "Sam Cutter", "—"):
+    hai = knowledge.RECOMMENDATIONS["HAI_FOR_UNRESECTABLE"].label
+    for shown in ("OKAFOR, Ada", "2026-11-03", hai, "Sam Cutter", "—"):
         assert shown in row

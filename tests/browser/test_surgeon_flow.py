@@ -38,7 +38,9 @@ def test_a_surgeon_registers_a_patient_assesses_reads_the_basis_and_corrects(pag
     choose(page, "Resectability of the liver metastases", "Resectable")
     page.get_by_role("button", name="Save and show the recommendation").click()
 
-    expect(page.get_by_test_id("form-errors")).to_be_visible()
+    expect(page.get_by_test_id("error-summary")).to_be_focused()
+    expect(page.get_by_test_id("error-summary")).to_contain_text("tick Unknown")
+    expect(page.locator("#id_cea_ng_ml_error")).to_be_visible()
     expect(page.locator("#id_cea_ng_ml_error")).to_contain_text("tick Unknown")
     expect(page.get_by_label("Number of liver tumors")).to_have_value("3")
     page.get_by_label("Preoperative CEA (ng/mL)").fill("250")
@@ -47,9 +49,13 @@ def test_a_surgeon_registers_a_patient_assesses_reads_the_basis_and_corrects(pag
     # Spec section 8, example 1.
     expect(page).to_have_url(re.compile(r"/assessments/[0-9a-f-]{36}/$"))
     expect(page.get_by_test_id("recommendation-text")).to_contain_text("hepatic artery infusion")
+    expect(page.get_by_test_id("recommendation-label")).to_have_text(
+        "Resect the primary and the liver metastases; place an HAI pump"
+    )
     expect(page.get_by_test_id("intent")).to_have_text("Curative intent")
     expect(page.get_by_test_id("score")).to_have_text("5")
     expect(page.get_by_test_id("risk-group")).to_contain_text("High risk")
+    page.get_by_text("How the recommendation was reached").click()
     expect(page.get_by_test_id("outcome-R5")).to_have_text("Fired")
     expect(page.get_by_test_id("survival-evidence")).to_contain_text("14%")
     expect(page.locator("svg.bar-chart")).to_be_visible()
@@ -65,7 +71,7 @@ def test_a_surgeon_registers_a_patient_assesses_reads_the_basis_and_corrects(pag
 
     expect(page.get_by_test_id("supersedes-notice")).to_contain_text("CEA result was from another")
     expect(page.get_by_test_id("score")).to_have_text("4–5")
-    expect(page.get_by_test_id("missing-findings")).to_contain_text("preoperative CEA")
+    expect(page.get_by_test_id("assessment-summary")).to_contain_text("preoperative CEA")
     assert Assessment.objects.count() == 2
 
     page.get_by_role("link", name="Patient record").click()

@@ -66,7 +66,8 @@ def test_twenty_simultaneous_submissions_are_each_saved_once(surgeon):
 
     def submit(number: int):
         patient = patients[number % len(patients)]
-        form = {**EXAMPLE_1_FORM, "idempotency_key": keys[number]}
+        # Several assessments of one encounter, each confirmed as meant.
+        form = {**EXAMPLE_1_FORM, "idempotency_key": keys[number], "confirm_same_encounter": "on"}
         return clients[number].post(f"/patients/{patient.pk}/assessments/new/", form)
 
     responses = at_once(20, submit)

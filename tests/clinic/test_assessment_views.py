@@ -2,9 +2,16 @@ import re
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from decision.clinic.models import Assessment
-from tests.factories import EXAMPLE_1_FORM, EXAMPLE_3_FINDINGS, make_assessment, make_patient
+from tests.factories import (
+    EXAMPLE_1_FORM,
+    EXAMPLE_3_FINDINGS,
+    make_assessment,
+    make_decision,
+    make_patient,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +54,34 @@ def test_a_double_submission_returns_the_same_assessment(surgeon_client, patient
 def test_each_new_form_gets_its_own_key(surgeon_client, patient):
     url = f"/patients/{patient.pk}/assessments/new/"
     surgeon_client.post(url, new_form(surgeon_client, patient))
+    second = {**new_form(surgeon_client, patient), "confirm_same_encounter": "on"}
+    surgeon_client.post(url, second)
+    assert Assessment.objects.count() == 2
+
+
+def test_a_second_assessment_of_the_same_encounter_asks_first(surgeon_client, surgeon, patient):
+    url = f"/patients/{patient.pk}/assessments/new/"
     surgeon_client.post(url, new_form(surgeon_client, patient))
+    first = Assessment.objects.get()
+    # A new form for the same encounter date (as after Back, then Save).
+    again = new_form(surgeon_client, patient)
+    response = surgeon_client.post(url, again)
+    assert response.status_code == 200 and Assessment.objects.count() == 1
+    warning = response.content.decode().split('data-testid="same-encounter"')[1]
+    assert "2026-11-20" in warning and f'href="/assessments/{first.pk}/"' in warning
+    assert f"{timezone.localtime(first.created_at):%Y-%m-%d at %H:%M}" in warning
+    # Everything typed is kept.
+    assert response.context["form"]["cea_ng_ml"].value() == "250"
+
+    confirmed = surgeon_client.post(url, {**again, "confirm_same_encounter": "on"})
+    assert confirmed.status_code == 302 and Assessment.objects.count() == 2
+
+
+def test_another_encounter_date_needs_no_confirmation(surgeon_client, patient):
+    url = f"/patients/{patient.pk}/assessments/new/"
+    surgeon_client.post(url, new_form(surgeon_client, patient))
+    later = {**new_form(surgeon_client, patient), "encounter_date": "2026-11-21"}
+    assert surgeon_client.post(url, later).status_code == 302
     assert Assessment.objects.count() == 2
 
 
@@ -177,13 +211,20 @@ def test_unknown_objects_are_404(surgeon_client, url):
     assert surgeon_client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize("decisions", [1, 4])
 def test_the_assessment_page_uses_a_fixed_number_of_queries(
-    surgeon_client, surgeon, patient, django_assert_max_num_queries
+    surgeon_client, surgeon, board_member, patient, decisions, django_assert_max_num_queries
 ):
     assessment = make_assessment(patient, surgeon)
-    # Session, user with roles, the assessment with its joins, and the audit event's
-    # append (on PostgreSQL one more: the lock that keeps the audit chain in order).
-    with django_assert_max_num_queries(9):
+    latest = None
+    for number in range(decisions):
+        latest = make_decision(
+            assessment, board_member, supersedes=latest, supersede_reason=f"review {number}"
+        )
+    # Session, user, roles, the assessment with its joins, the board's decisions with who
+    # recorded them and where, and the audit event's append (on PostgreSQL one more: the
+    # lock that keeps the audit chain in order).
+    with django_assert_max_num_queries(12):
         assert surgeon_client.get(f"/assessments/{assessment.pk}/").status_code == 200
 
 

@@ -89,3 +89,32 @@ def test_verify_audit_notices_a_current_row_that_disagrees(surgeon):
     with pytest.raises(SystemExit):
         call_command("verify_audit", stdout=out)
     assert "not the latest" in out.getvalue()
+
+
+def test_a_deferral_keeps_the_case_waiting_marked_deferred(surgeon, board_member):
+    patient = make_patient(surgeon)
+    assessment = make_assessment(patient, surgeon)
+    deferral = make_decision(assessment, board_member, outcome="defer", plan="PET-CT")
+    row = current(patient)
+    assert (row.awaiting_board_decision, row.deferred) == (True, True)
+    assert verify_integrity().ok
+    make_decision(
+        assessment,
+        board_member,
+        outcome="alternative",
+        plan="Chemotherapy",
+        supersedes=deferral,
+        supersede_reason="PET-CT showed lung nodules",
+    )
+    row = current(patient)
+    assert (row.awaiting_board_decision, row.deferred) == (False, False)
+    assert verify_integrity().ok
+
+
+def test_verify_audit_notices_a_deferral_missing_from_the_queue(surgeon, board_member):
+    patient = make_patient(surgeon)
+    make_decision(make_assessment(patient, surgeon), board_member, outcome="defer", plan="MRI")
+    CurrentAssessment.objects.filter(patient=patient).update(awaiting_board_decision=False)
+    assert verify_integrity().problem == (
+        f"patient {patient.pk}: the current assessment's place in the queue is wrong"
+    )
