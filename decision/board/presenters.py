@@ -74,7 +74,7 @@ def concordance_rows(counts: list[dict[str, Any]]) -> tuple[list[ConcordanceRow]
     """One row per recommendation, by its label, and the overall row."""
     rows = [
         ConcordanceRow(
-            label=recommendation_label(str(count["recommendation_code"])),
+            label=knowledge.recommendation_label(str(count["recommendation_code"])),
             agreed=int(count["agreed"]),
             alternative=int(count["alternative"]),
             deferred=int(count["deferred"]),
@@ -104,15 +104,11 @@ def concordance_chart(rows: list[ConcordanceRow], overall: ConcordanceRow) -> Ba
     return bar_chart(bars, title="Board agreement with the recommendation", label_width=330)
 
 
-def recommendation_label(code: str) -> str:
-    known = knowledge.RECOMMENDATIONS.get(code)
-    return known.label if known else code
-
-
 def queue_count_rows(counts: list[dict[str, Any]]) -> list[tuple[str, int]]:
     """The queue's cases per recommendation, by label."""
     return [
-        (recommendation_label(count["recommendation_code"]), count["cases"]) for count in counts
+        (knowledge.recommendation_label(count["recommendation_code"]), count["cases"])
+        for count in counts
     ]
 
 

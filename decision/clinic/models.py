@@ -177,8 +177,7 @@ class Assessment(ImmutableModel):
     @property
     def recommendation_label(self) -> str:
         """The recommendation in a few words, as people read it (never the code)."""
-        known = knowledge.RECOMMENDATIONS.get(self.recommendation_code)
-        return known.label if known else self.recommendation_code
+        return knowledge.recommendation_label(self.recommendation_code)
 
     @property
     def intent_label(self) -> str:

@@ -470,6 +470,13 @@ RECOMMENDATIONS: Final = MappingProxyType(
 )
 
 
+def recommendation_label(code: str) -> str:
+    """What people read for a recommendation code (the code itself for one this rule set
+    does not know, such as a later rule set's)."""
+    known = RECOMMENDATIONS.get(code)
+    return known.label if known else code
+
+
 @dataclass(frozen=True, slots=True)
 class RuleText:
     """What a recommendation rule checks and why, and the sources it rests on."""

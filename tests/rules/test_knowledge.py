@@ -118,3 +118,30 @@ def test_the_intended_use_names_users_population_output_and_limits():
     assert "520(o)(1)(E)" in text
     assert "does not replace the tumor board" in text
     assert "2006" in text
+
+
+def test_people_read_labels_worded_as_spec_section_9_gives_them():
+    labels = {code: text.label for code, text in knowledge.RECOMMENDATIONS.items()}
+    assert labels["RESECT_PRIMARY_AND_LIVER_WITH_HAI"] == (
+        "Resect the primary and the liver metastases; place an HAI pump"
+    )
+    assert labels["COMPLETE_STAGING"] == "Complete extrahepatic staging first"
+    assert all(label and label != code for code, label in labels.items())
+    assert len(set(labels.values())) == len(labels)
+    assert dict(knowledge.INTENT_LABELS) == {
+        "curative": "Curative intent",
+        "palliative": "Palliative",
+        "workup": "Work-up needed before a plan",
+        "non_operative": "Non-operative care",
+    }
+
+
+def test_the_intent_of_the_r6_recommendations_adds_their_aim():
+    aim = "Curative intent: HAI to make the liver disease resectable"
+    for code, text in knowledge.RECOMMENDATIONS.items():
+        expected = aim if code in ("RESECT_PRIMARY_WITH_HAI", "HAI_FOR_UNRESECTABLE") else None
+        assert text.intent_label == (expected or knowledge.INTENT_LABELS[text.intent])
+
+
+def test_a_code_this_rule_set_does_not_know_is_shown_as_it_is():
+    assert knowledge.recommendation_label("SOME_LATER_CODE") == "SOME_LATER_CODE"
