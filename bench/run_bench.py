@@ -231,6 +231,7 @@ def run(work: Path, servers: list[subprocess.Popen]) -> dict:
     production = os.environ | {  # as deployed, but for plain HTTP on the loopback
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_AUDIT_KEY": "benchmark-databases-only-" + "k" * 32,  # the same every run
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_SECURE_COOKIES": "false",

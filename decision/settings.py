@@ -30,9 +30,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 
-def _development_secret_key() -> str:
-    """Return the local development key, creating it on first use."""
-    path = BASE_DIR / ".secret_key"
+def _development_secret(file_name: str) -> str:
+    """Return a local development secret kept in a git-ignored file, made on first use."""
+    path = BASE_DIR / file_name
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
@@ -43,7 +43,20 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", None)
 if SECRET_KEY is None:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false.")
-    SECRET_KEY = _development_secret_key()
+    SECRET_KEY = _development_secret(".secret_key")
+
+# The audit chain's links are HMACs under this key, which the database never holds: whoever
+# can only write the tables cannot rewrite the log consistently (docs/audit.md). Previous
+# keys, after a rotation (manage.py audit_rotate_key), still verify the older events.
+AUDIT_KEY = env_str("DJANGO_AUDIT_KEY", None)
+if AUDIT_KEY is None:
+    if not DEBUG:
+        raise ImproperlyConfigured("DJANGO_AUDIT_KEY must be set when DJANGO_DEBUG is false.")
+    AUDIT_KEY = _development_secret(".audit_key")
+AUDIT_PREVIOUS_KEYS = env_list("DJANGO_AUDIT_PREVIOUS_KEYS", [])
+for _key in (AUDIT_KEY, *AUDIT_PREVIOUS_KEYS):
+    if len(_key) < 32:
+        raise ImproperlyConfigured("Audit keys must be at least 32 characters long.")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:

@@ -22,6 +22,21 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL the append-only tables refuse TRUNCATE unless the database allows it
+    (``crlm.allow_truncate``): the test database does, since Django empties the tables
+    with TRUNCATE between tests that commit."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            name = connection.ops.quote_name(connection.settings_dict["NAME"])
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER DATABASE {name} SET crlm.allow_truncate = 'on'")
+                cursor.execute("SET crlm.allow_truncate = 'on'")
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache, as each test starts with an empty database."""

@@ -7,6 +7,8 @@ import uuid
 from datetime import date
 from typing import Any
 
+from decision.audit.keys import current_key
+from decision.audit.models import AuditEvent
 from decision.clinic import services
 
 _mrn = itertools.count(1000)
@@ -129,4 +131,18 @@ def make_decision(
         idempotency_key=uuid.uuid4(),
         supersedes=supersedes,
         supersede_reason=supersede_reason,
+    )
+
+
+def next_event_forged() -> AuditEvent:
+    """An event linked to the chain's head as the next one would be, under the current
+    key's id, unsaved and with no hash yet: the start of a forgery."""
+    head = AuditEvent.objects.order_by("-sequence").first()
+    return AuditEvent(
+        sequence=head.sequence + 1,
+        occurred_at=head.occurred_at,
+        action="patient.viewed",
+        payload={},
+        previous_hash=head.hash,
+        key_id=current_key()[0],
     )

@@ -28,6 +28,7 @@ ACTIONS: dict[str, str] = {
     "board.decisions_exported": "Exported tumor-board decisions",
     "board.concordance_viewed": "Opened the concordance report",
     "audit.log_viewed": "Read the audit log",
+    "audit.key_rotated": "The audit chain continues under a new key",
 }
 
 

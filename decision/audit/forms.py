@@ -1,19 +1,17 @@
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 
 from decision.audit.actions import ACTIONS
-from decision.audit.selectors import patient_id_for
 from decision.core.forms import bootstrap_classes
 
 
 class AuditFilterForm(forms.Form):
-    """Filters of the audit log. They live in the page's URL, where the patient is named by
-    id only: a form naming the patient by MRN is posted, and answered with that URL."""
+    """Filters of the audit log, in the page's URL. A patient is found by id, never by a
+    search on MRN or name, so that the log does not tell whether someone is a patient."""
 
     user = forms.ModelChoiceField(
         queryset=get_user_model().objects.order_by("username"),
@@ -22,11 +20,11 @@ class AuditFilterForm(forms.Form):
         to_field_name="username",
     )
     action = forms.ChoiceField(required=False)
-    patient = forms.CharField(
+    patient = forms.UUIDField(
         required=False,
-        max_length=64,
-        label="Patient MRN or id",
-        help_text="The MRN as registered, or the patient's id.",
+        label="Patient id",
+        help_text="The patient's id, as the events show it.",
+        error_messages={"invalid": "Enter a patient id, such as 3f2b…-…: not an MRN or a name."},
     )
     date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -35,15 +33,6 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "Any action"), *sorted(ACTIONS.items())]
         bootstrap_classes(self)
-
-    def clean_patient(self) -> uuid.UUID | None:
-        reference = self.cleaned_data["patient"].strip()
-        if not reference:
-            return None
-        patient_id = patient_id_for(reference)
-        if patient_id is None:
-            raise forms.ValidationError("No patient has this MRN or id.")
-        return patient_id
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -3,16 +3,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from decision.core.hashing import sha256_hex
+from decision.core.hashing import canonical_address, canonical_datetime, hmac_hex
 from decision.core.immutable import ImmutableModel
 
 GENESIS_HASH = "0" * 64
 
 
 class AuditEvent(ImmutableModel):
-    """One thing that happened, who did it, from where; hash-chained to the event before.
+    """One thing that happened, who did it, from where; chained to the event before.
 
-    ``payload`` never holds names, MRNs or dates of birth: only ids, codes and counts.
+    ``hash`` is the event's link: an HMAC, under the audit key ``key_id`` names, of the
+    event's content and the previous event's link. ``payload`` holds no names, MRNs,
+    dates of birth or clinical values: only ids, hashes and counts.
     """
 
     sequence = models.PositiveBigIntegerField(unique=True)
@@ -34,6 +36,7 @@ class AuditEvent(ImmutableModel):
     request_id = models.CharField(max_length=64, blank=True)
     payload = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16)
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
@@ -49,21 +52,23 @@ class AuditEvent(ImmutableModel):
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action}"
 
-    def compute_hash(self) -> str:
-        return sha256_hex(self.hashed_content())
+    def compute_hash(self, key: bytes) -> str:
+        return hmac_hex(key, self.hashed_content())
 
     def hashed_content(self) -> dict[str, object]:
-        """Everything the event's hash covers, as a JSON-shaped mapping."""
+        """Everything the event's link covers, in the canonical form either database gives
+        back."""
         return {
             "sequence": self.sequence,
-            "occurred_at": self.occurred_at.isoformat(),
+            "occurred_at": canonical_datetime(self.occurred_at),
             "actor": self.actor_id,
             "action": self.action,
             "object_type": self.object_type,
             "object_id": self.object_id,
             "patient_id": str(self.patient_id) if self.patient_id else None,
-            "client_address": self.client_address,
+            "client_address": canonical_address(self.client_address),
             "request_id": self.request_id,
             "payload": self.payload,
             "previous_hash": self.previous_hash,
+            "key_id": self.key_id,
         }

@@ -6,30 +6,14 @@ from datetime import date
 from django.db.models import QuerySet
 
 from decision.audit.models import AuditEvent
-from decision.audit.registry import patient_lookups
 from decision.core.days import day_end, day_start
 
 
-def patient_id_for(reference: str) -> uuid.UUID | None:
-    """A patient id from the id itself or from what a registered look-up understands (an
-    MRN); None if unknown."""
-    try:
-        return uuid.UUID(reference)
-    except ValueError:
-        pass
-    for lookup in patient_lookups:
-        found = lookup(reference)
-        if found is not None:
-            return found
-    return None
-
-
-def audit_event_total() -> int:
-    """The number of events in the log: the last one's sequence number, since events are
-    numbered from 1 without gaps and never removed (``verify_audit`` checks both). One
-    index look-up, where counting reads the whole log."""
-    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first()
-    return last or 0
+def audit_chain_head() -> AuditEvent | None:
+    """The log's last event (None for an empty log). Its number is the number of events,
+    since events are numbered from 1 without gaps and never removed (``verify_audit``
+    checks both)."""
+    return AuditEvent.objects.order_by("-sequence").first()
 
 
 def audit_events_filtered(

@@ -10,7 +10,9 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from decision.audit.keys import KEY_ROTATED, current_key, known_keys
 from decision.audit.models import GENESIS_HASH, AuditEvent
+from decision.core.hashing import hmac_hex
 from decision.core.requests import client_ip_address, current_request_id
 
 logger = logging.getLogger(__name__)
@@ -18,9 +20,13 @@ logger = logging.getLogger(__name__)
 # Any constant works; it only has to be the same for every writer of the audit chain.
 _CHAIN_LOCK_KEY = 0x43524C4D  # "CRLM"
 
-# Keys that must never reach an audit payload (names, MRNs, dates of birth).
+# Keys that must never reach an audit payload: who a patient is (names, MRNs, dates of
+# birth) and what was found or decided for them (the auditor sees who did what, when).
 _FORBIDDEN_PAYLOAD_KEYS = frozenset(
-    {"mrn", "family_name", "given_name", "name", "date_of_birth", "password", "search"}
+    {
+        *("mrn", "family_name", "given_name", "name", "date_of_birth", "password", "search"),
+        *("findings", "result", "recommendation_code", "intent", "outcome", "plan", "rationale"),
+    }
 )
 
 
@@ -45,11 +51,50 @@ def audit_chain_lock() -> None:
 
 
 def audit_chain_tail() -> tuple[int, str]:
-    """Lock the audit chain and return the last event's sequence number and hash (0 and
-    the genesis hash for an empty chain)."""
+    """Lock the audit chain and return the last event's sequence number and link (0 and
+    the genesis hash for an empty chain). When the chain's last event was signed with
+    another key than the current one, first record that the chain continues under the
+    current key (``audit_key_rotation_record``)."""
     audit_chain_lock()
-    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-    return last or (0, GENESIS_HASH)
+    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash", "key_id")
+    sequence, previous_hash, previous_key_id = last.first() or (0, GENESIS_HASH, "")
+    if previous_key_id and previous_key_id != current_key()[0]:
+        rotation = audit_key_rotation_record(
+            sequence=sequence + 1, previous_hash=previous_hash, previous_key_id=previous_key_id
+        )
+        sequence, previous_hash = rotation.sequence, rotation.hash
+    return sequence, previous_hash
+
+
+def audit_key_rotation_record(
+    *, sequence: int, previous_hash: str, previous_key_id: str
+) -> AuditEvent:
+    """Append the event that starts a segment under the current key. Its ``proof`` is an
+    HMAC under the previous key (when this server still holds it) of the new key's id and
+    the chain's link, so that only a holder of both keys can have made the switch."""
+    key_id, _key = current_key()
+    previous_key = known_keys().get(previous_key_id)
+    switch = {"key_id": key_id, "previous_hash": previous_hash}
+    event = AuditEvent(
+        sequence=sequence,
+        occurred_at=timezone.now(),
+        action=KEY_ROTATED,
+        payload={
+            "previous_key_id": previous_key_id,
+            "proof": hmac_hex(previous_key, switch) if previous_key else None,
+        },
+        previous_hash=previous_hash,
+    )
+    audit_event_seal(event)
+    event.save()
+    logger.info("audit %s from key %s to key %s", KEY_ROTATED, previous_key_id, key_id)
+    return event
+
+
+def audit_event_seal(event: AuditEvent) -> None:
+    """Sign ``event``, already linked to the one before, with the current audit key."""
+    event.key_id, key = current_key()
+    event.hash = event.compute_hash(key)
 
 
 def audit_event_record(
@@ -86,7 +131,7 @@ def audit_event_record(
         payload=payload,
         previous_hash=previous_hash,
     )
-    event.hash = event.compute_hash()
+    audit_event_seal(event)
     event.save()
     logger.info("audit %s %s %s", action, object_type, event.object_id)
     return event

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from decision.clinic.models import Assessment
-from decision.core.hashing import sha256_hex
+from decision.core.hashing import canonical_datetime, sha256_hex
 from decision.core.immutable import ImmutableModel, ImmutableQuerySet
 
 
@@ -172,7 +172,7 @@ class BoardDecision(ImmutableModel):
             "supersede_reason": self.supersede_reason,
             "idempotency_key": str(self.idempotency_key),
             "recorded_by": self.recorded_by_id,
-            "recorded_at": self.recorded_at.isoformat(),
+            "recorded_at": canonical_datetime(self.recorded_at),
         }
 
     def compute_content_hash(self) -> str:

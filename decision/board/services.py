@@ -133,7 +133,6 @@ def _decision_audit(
         patient_id=patient_id,
         payload={
             "assessment_id": str(decision.assessment_id),
-            "outcome": decision.outcome,
             "meeting_id": str(decision.meeting_id) if decision.meeting_id else None,
             "content_hash": decision.content_hash,
         },

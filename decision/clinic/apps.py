@@ -8,7 +8,10 @@ class ClinicConfig(AppConfig):
     def ready(self) -> None:
         from decision.audit import registry
         from decision.clinic import selectors
+        from decision.clinic.models import Assessment, Patient
 
-        registry.register_patients(
-            lookup=selectors.patient_id_for_mrn, names=selectors.patient_names
+        registry.register_records(registry.RecordKind(Patient, "patient.created", "patient"))
+        registry.register_records(
+            registry.RecordKind(Assessment, "assessment.created", "assessment")
         )
+        registry.register_patient_names(selectors.patient_names)

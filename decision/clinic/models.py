@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 
-from decision.core.hashing import sha256_hex
+from decision.core.hashing import canonical_datetime, sha256_hex
 from decision.core.immutable import ImmutableModel, ImmutableQuerySet
 from decision.rules import knowledge
 
@@ -24,7 +24,10 @@ class Sex(models.TextChoices):
 SYNTHETIC_MRN_PREFIX = "SYN-"
 
 
-class Patient(models.Model):
+class Patient(ImmutableModel):
+    """A patient as registered, written once. ``content_hash`` covers the demographics
+    (see ``hashed_content``); the ``patient.created`` audit event holds it too."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     mrn = models.CharField("MRN", max_length=32, unique=True)
     family_name = models.CharField(max_length=100)
@@ -36,6 +39,7 @@ class Patient(models.Model):
     )
     created_at = models.DateTimeField()
     is_synthetic = models.BooleanField(default=False)
+    content_hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["family_name", "given_name", "mrn"]
@@ -48,6 +52,30 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
+
+    @classmethod
+    def with_content_hash(cls, **fields: Any) -> Patient:
+        """A new patient, with the content hash of what is registered."""
+        patient = cls(**fields)
+        patient.content_hash = patient.compute_content_hash()
+        return patient
+
+    def hashed_content(self) -> dict[str, object]:
+        """Everything the content hash covers, as a JSON-shaped mapping."""
+        return {
+            "id": str(self.id),
+            "mrn": self.mrn,
+            "family_name": self.family_name,
+            "given_name": self.given_name,
+            "date_of_birth": self.date_of_birth.isoformat(),
+            "sex": self.sex,
+            "created_by": self.created_by_id,
+            "created_at": canonical_datetime(self.created_at),
+            "is_synthetic": self.is_synthetic,
+        }
+
+    def compute_content_hash(self) -> str:
+        return sha256_hex(self.hashed_content())
 
 
 class AssessmentQuerySet(ImmutableQuerySet):
@@ -150,7 +178,7 @@ class Assessment(ImmutableModel):
             "supersede_reason": self.supersede_reason,
             "idempotency_key": str(self.idempotency_key),
             "created_by": self.created_by_id,
-            "created_at": self.created_at.isoformat(),
+            "created_at": canonical_datetime(self.created_at),
             "is_synthetic": self.is_synthetic,
         }
 

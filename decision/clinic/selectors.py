@@ -28,11 +28,6 @@ def patient_get(patient_id: uuid.UUID) -> Patient:
     return Patient.objects.get(pk=patient_id)
 
 
-def patient_id_for_mrn(mrn: str) -> uuid.UUID | None:
-    """The id of the patient with this MRN (in any case), or None."""
-    return Patient.objects.filter(mrn__iexact=mrn).values_list("pk", flat=True).first()
-
-
 def patient_names(patient_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Each patient as the audit log names them: "FAMILY, Given (MRN)"."""
     return {patient.pk: str(patient) for patient in Patient.objects.filter(pk__in=patient_ids)}

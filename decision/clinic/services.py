@@ -33,7 +33,7 @@ def patient_create(
 ) -> Patient:
     """Register a patient. Raises ``IntegrityError`` when the MRN is already taken."""
     with transaction.atomic():
-        patient = Patient.objects.create(
+        patient = Patient.with_content_hash(
             mrn=mrn,
             family_name=family_name,
             given_name=given_name,
@@ -43,6 +43,7 @@ def patient_create(
             created_at=timezone.now(),
             is_synthetic=is_synthetic,
         )
+        patient.save()
         audit_event_record(
             action="patient.created",
             actor=author,
@@ -50,6 +51,7 @@ def patient_create(
             object_type="patient",
             object_id=patient.pk,
             patient_id=patient.pk,
+            payload={"content_hash": patient.content_hash},
         )
     return patient
 
@@ -118,9 +120,9 @@ def _check_correction(original: Assessment, *, patient: Patient) -> None:
 
 
 def assessment_created_payload(assessment: Assessment) -> dict[str, str]:
-    """What the ``assessment.created`` audit event holds of the assessment (no names)."""
+    """What the ``assessment.created`` audit event holds of the assessment: its rule set and
+    its content hash, which ``verify_audit`` compares with the stored assessment."""
     return {
-        "recommendation_code": assessment.recommendation_code,
         "ruleset": f"{assessment.ruleset_id}@{assessment.ruleset_version}",
         "content_hash": assessment.content_hash,
     }

@@ -4,7 +4,6 @@ models."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
 import uuid
@@ -13,6 +12,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from decision.core.hashing import canonical_address
 
 current_request_id: ContextVar[str] = ContextVar("current_request_id", default="-")
 
@@ -48,8 +49,9 @@ class RequestIdLogFilter(logging.Filter):
 
 
 def client_ip_address(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, or, behind ``TRUSTED_PROXY_COUNT`` proxies, the
-    entry they appended to X-Forwarded-For (entries further left can be forged)."""
+    """The client's address, in its canonical form (an IPv4 address mapped into IPv6 as
+    IPv4): REMOTE_ADDR, or, behind ``TRUSTED_PROXY_COUNT`` proxies, the entry they appended
+    to X-Forwarded-For (entries further left can be forged)."""
     proxies = settings.TRUSTED_PROXY_COUNT
     candidate = request.META.get("REMOTE_ADDR", "")
     if proxies:
@@ -59,7 +61,4 @@ def client_ip_address(request: HttpRequest) -> str | None:
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxies:
             candidate = forwarded[-proxies]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
+    return canonical_address(candidate)

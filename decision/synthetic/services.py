@@ -117,7 +117,7 @@ def _records(
     assessments: list[Assessment] = []
     for case in cases:
         patients.append(
-            Patient(
+            Patient.with_content_hash(
                 id=case.id,
                 mrn=case.mrn,
                 family_name=case.family_name,
@@ -176,7 +176,10 @@ def _event_drafts(
         by_patient.setdefault(assessment.patient_id, []).append(assessment)
     drafts: list[AuditEvent] = []
     for patient in patients:
-        drafts.append(_event(author, "patient.created", patient, patient.pk, patient.created_at))
+        registered = {"content_hash": patient.content_hash}
+        drafts.append(
+            _event(author, "patient.created", patient, patient.pk, patient.created_at, registered)
+        )
         for assessment in by_patient[patient.pk]:
             created = assessment_created_payload(assessment)
             when = assessment.created_at
@@ -227,7 +230,8 @@ def _audit_events_append(drafts: list[AuditEvent]) -> list[AuditEvent]:
         sequence += 1
         event.sequence = sequence
         event.previous_hash = previous_hash
-        event.hash = previous_hash = event.compute_hash()
+        audit_services.audit_event_seal(event)
+        previous_hash = event.hash
     return AuditEvent.objects.bulk_create(drafts)
 
 

@@ -24,34 +24,33 @@ def activity(surgeon, board_member):
 
 
 def shown_actions(response) -> list[str]:
-    return [row["event"].action for row in response.context["rows"]]
+    return [event.action for event, _label, _patient in response.context["rows"]]
 
 
 def filtered(client, **filters):
-    """The log after posting the filter form (which answers with the filtered page's URL)."""
-    return client.post("/audit/", filters, follow=True)
+    """The log with the filter form sent (its filters are in the page's URL)."""
+    return client.get("/audit/", filters)
 
 
 def test_the_auditor_reads_the_log_newest_first_in_plain_words(auditor_client, activity):
     response = auditor_client.get("/audit/")
     assert response.status_code == 200
-    sequences = [row["event"].sequence for row in response.context["rows"]]
+    sequences = [event.sequence for event, _label, _patient in response.context["rows"]]
     assert sequences == sorted(sequences, reverse=True)
     body = response.content.decode()
     assert "Registered a patient" in body and "Recorded an assessment" in body
 
 
-def test_filters_live_in_the_url_with_the_patient_by_id_never_by_mrn(
-    auditor_client, activity, surgeon
-):
+def test_filters_live_in_the_url_and_find_a_patient_by_id_only(auditor_client, activity, surgeon):
     first, _second = activity
-    response = auditor_client.post("/audit/", {"user": "surgeon", "patient": "aud-1"})
-    assert response.status_code == 302
-    assert response["Location"] == f"/audit/?user=surgeon&patient={first.pk}"
-    assert "AUD-1" not in response["Location"].upper()
-    listing = auditor_client.get(response["Location"])
-    assert {row["event"].actor for row in listing.context["rows"]} == {surgeon}
-    assert {row["event"].patient_id for row in listing.context["rows"]} == {first.pk}
+    listing = filtered(auditor_client, user="surgeon", patient=str(first.pk))
+    rows = listing.context["rows"]
+    assert rows and {event.actor for event, _, _ in rows} == {surgeon}
+    assert {event.patient_id for event, _, _ in rows} == {first.pk}
+    # No search by MRN: the log does not tell whether someone is a patient.
+    by_mrn = filtered(auditor_client, patient="AUD-1")
+    assert "not an MRN or a name" in by_mrn.content.decode()
+    assert by_mrn.context["form"].errors["patient"]
 
 
 def test_filters_do_not_stick_between_visits(auditor_client, activity):
@@ -64,19 +63,19 @@ def test_filters_do_not_stick_between_visits(auditor_client, activity):
 
 
 def test_the_active_filters_are_shown_with_one_way_to_clear_them(auditor_client, activity):
-    body = filtered(auditor_client, action="assessment.created", patient="AUD-1").content
+    first, _ = activity
+    body = filtered(auditor_client, action="assessment.created", patient=str(first.pk)).content
     box = body.decode().split('data-testid="active-filters"')[1].split("</div>")[0]
-    assert "Recorded an assessment" in box and "RIVERA, Ana (AUD-1)" in box
+    assert "Recorded an assessment" in box and str(first.pk) in box
     assert 'href="/audit/"' in box and "Clear the filters" in box
 
 
 def test_a_user_filter_whose_user_was_renamed_is_refused_on_the_field(
     auditor_client, activity, surgeon
 ):
-    url = filtered(auditor_client, user="surgeon").redirect_chain[-1][0]
     surgeon.username = "surgeon-renamed"
     surgeon.save(update_fields=["username"])
-    response = auditor_client.get(url)
+    response = filtered(auditor_client, user="surgeon")
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
 
@@ -84,16 +83,6 @@ def test_a_user_filter_whose_user_was_renamed_is_refused_on_the_field(
 def test_filter_by_action(auditor_client, activity):
     response = filtered(auditor_client, action="assessment.created")
     assert set(shown_actions(response)) == {"assessment.created"}
-
-
-def test_filter_by_patient_mrn_or_id(auditor_client, activity):
-    first, second = activity
-    rows = filtered(auditor_client, patient="aud-1").context["rows"]
-    assert rows and {row["event"].patient_id for row in rows} == {first.pk}
-    rows = filtered(auditor_client, patient=str(second.pk)).context["rows"]
-    assert rows and {row["event"].patient_id for row in rows} == {second.pk}
-    unknown = filtered(auditor_client, patient="NO-SUCH-MRN")
-    assert "No patient has this MRN or id." in unknown.content.decode()
 
 
 def test_filter_by_date_range(auditor_client, activity):
@@ -105,7 +94,7 @@ def test_filter_by_date_range(auditor_client, activity):
 
 
 def test_a_reversed_date_range_is_refused_on_the_field(auditor_client):
-    response = auditor_client.post("/audit/", {"date_from": "2026-05-02", "date_to": "2026-05-01"})
+    response = filtered(auditor_client, date_from="2026-05-02", date_to="2026-05-01")
     assert response.status_code == 200
     assert "before the start date" in response.context["form"].errors["date_to"][0]
 
@@ -139,10 +128,15 @@ def test_reading_the_log_is_itself_audited(auditor_client, auditor):
     assert event.actor == auditor
 
 
-def test_the_log_names_each_patient_by_name_and_mrn(auditor_client, surgeon):
-    make_patient(surgeon, family_name="Quenneville", given_name="Rose", mrn="SHOW-ME-9")
+def test_the_auditor_sees_patients_by_id_and_administrators_by_name(
+    auditor_client, surgeon, admin_user, client
+):
+    patient = make_patient(surgeon, family_name="Quenneville", given_name="Rose", mrn="HIDE-9")
     body = auditor_client.get("/audit/").content.decode()
-    assert "QUENNEVILLE, Rose (SHOW-ME-9)" in body
+    assert str(patient.pk) in body
+    assert "QUENNEVILLE" not in body.upper() and "HIDE-9" not in body
+    client.force_login(admin_user)
+    assert "QUENNEVILLE, Rose (HIDE-9)" in client.get("/audit/").content.decode()
 
 
 def test_the_log_shows_no_clinical_content(auditor_client, surgeon, board_member):
@@ -153,6 +147,14 @@ def test_the_log_shows_no_clinical_content(auditor_client, surgeon, board_member
     body = auditor_client.get("/audit/").content.decode()
     assert "RESECT_PRIMARY_AND_LIVER_WITH_HAI" not in body
     assert "alternative" not in body and "Chemotherapy first" not in body
+
+
+def test_the_log_shows_the_chain_s_head(auditor_client, surgeon):
+    make_patient(surgeon)
+    head = AuditEvent.objects.order_by("-sequence").first()
+    body = auditor_client.get("/audit/").content.decode()
+    shown = body.split('data-testid="chain-head"')[1].split("</p>")[0]
+    assert f"event #{head.sequence}" in shown and head.hash[:16] in shown
 
 
 def test_the_log_has_a_fixed_number_of_queries(
@@ -172,3 +174,37 @@ def test_only_auditors_and_administrators_see_the_log(client, request, role_user
     assert client.get("/audit/").status_code == 404
     client.force_login(admin_user)
     assert client.get("/audit/").status_code == 200
+
+
+def test_an_auditor_sees_no_finding_recommendation_or_outcome_on_any_audit_page(
+    auditor_client, surgeon, board_member
+):
+    from decision.audit.actions import ACTIONS
+    from decision.board.models import Outcome
+    from decision.rules import knowledge
+    from tests.factories import EXAMPLE_1_FINDINGS, make_decision
+
+    plans = {"alternative": "Chemotherapy before any surgery", "defer": "Repeat the PET-CT"}
+    for outcome in Outcome.values:
+        patient = make_patient(surgeon)
+        first = make_assessment(
+            patient, surgeon, findings={**EXAMPLE_1_FINDINGS, "cea_ng_ml": 4321.5}
+        )
+        make_decision(first, board_member, outcome=outcome, plan=plans.get(outcome, ""))
+        make_assessment(patient, surgeon, supersedes=first, supersede_reason="CEA re-measured")
+    clinical = [
+        *knowledge.RECOMMENDATIONS,
+        *(text.label for text in knowledge.RECOMMENDATIONS.values()),
+        *knowledge.INTENT_LABELS.values(),
+        *(label for _value, label in Outcome.choices),
+        *plans.values(),
+        "4321.5",
+        "CEA re-measured",
+    ]
+    pages = ["/audit/", *(f"/audit/?action={action}" for action in ACTIONS)]
+    total = AuditEvent.objects.count()
+    pages += [f"/audit/?page={number}" for number in range(2, total // 50 + 2)]
+    for url in pages:
+        body = auditor_client.get(url).content.decode()
+        shown = [text for text in clinical if text in body]
+        assert shown == [], f"{url} shows {shown}"

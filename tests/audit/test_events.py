@@ -4,14 +4,16 @@ import itertools
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.db.utils import DatabaseError
 
-from decision.audit.integrity import audit_chain_problem
+from decision.audit.integrity import verify_integrity
+from decision.audit.keys import current_key
 from decision.audit.models import GENESIS_HASH, AuditEvent
 from decision.audit.services import atomic_audit_event_record, audit_event_record
 from decision.core.immutable import ImmutableRecordError
 from tests.conftest import PASSWORD
+from tests.database import execute_as_in_production
 from tests.factories import make_assessment, make_patient
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +95,8 @@ def test_events_form_a_hash_chain(surgeon):
     assert events[0].previous_hash == GENESIS_HASH
     for before, after in itertools.pairwise(events):
         assert after.previous_hash == before.hash
-    assert audit_chain_problem() == (5, None)
+    report = verify_integrity()
+    assert (report.events, report.problems) == (5, [])
 
 
 def test_stored_hashes_match_the_chain_for_text_beyond_ascii(surgeon):
@@ -105,8 +108,10 @@ def test_stored_hashes_match_the_chain_for_text_beyond_ascii(surgeon):
     assert [event.hash for event in stored] == [first.hash, second.hash]
     assert stored[0].previous_hash == GENESIS_HASH
     assert stored[1].previous_hash == stored[0].hash
-    assert all(event.hash == event.compute_hash() for event in stored)
-    assert audit_chain_problem() == (2, None)
+    _key_id, key = current_key()
+    assert all(event.hash == event.compute_hash(key) for event in stored)
+    report = verify_integrity()
+    assert (report.events, report.problems) == (2, [])
 
 
 def test_events_cannot_be_changed_or_deleted_through_the_application(surgeon):
@@ -125,16 +130,16 @@ def test_events_cannot_be_changed_or_deleted_through_the_application(surgeon):
 
 @pytest.mark.postgres_only
 @pytest.mark.parametrize(
-    "statement", ["UPDATE audit_auditevent SET action = 'x'", "DELETE FROM audit_auditevent"]
+    "statement",
+    [
+        "UPDATE audit_auditevent SET action = 'x'",
+        "DELETE FROM audit_auditevent",
+    ],
 )
 def test_postgresql_refuses_changes_to_events_that_bypass_the_application(surgeon, statement):
     atomic_audit_event_record(action="test.event", actor=surgeon)
-    with (
-        pytest.raises(DatabaseError, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(statement)
+    with pytest.raises(DatabaseError, match="append-only"):
+        execute_as_in_production(statement)
     assert AuditEvent.objects.get().action == "test.event"
 
 
@@ -162,4 +167,14 @@ def test_parallel_writers_keep_one_unbroken_chain(django_user_model):
     for thread in threads:
         thread.join()
     assert failures == []
-    assert audit_chain_problem() == (writers * per_writer, None)
+    report = verify_integrity()
+    assert (report.events, report.problems) == (writers * per_writer, [])
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_to_empty_the_log(surgeon):
+    atomic_audit_event_record(action="test.event", actor=surgeon)
+    with pytest.raises(DatabaseError, match="TRUNCATE on audit_auditevent refused"):
+        execute_as_in_production("TRUNCATE audit_auditevent")
+    assert AuditEvent.objects.get().action == "test.event"

@@ -84,7 +84,10 @@ def test_verify_audit_notices_a_current_row_that_disagrees(surgeon):
     assert verify_integrity().ok
     CurrentAssessment.objects.filter(patient=patient).update(assessment=first)
     report = verify_integrity()
-    assert report.problem == f"patient {patient.pk}: the current assessment is not the latest one"
+    latest = "the current assessment is not the latest one"
+    assert [str(problem) for problem in report.problems] == [
+        f"clinic_currentassessment patient {patient.pk}: {latest}"
+    ]
     out = io.StringIO()
     with pytest.raises(SystemExit):
         call_command("verify_audit", stdout=out)
@@ -115,6 +118,6 @@ def test_verify_audit_notices_a_deferral_missing_from_the_queue(surgeon, board_m
     patient = make_patient(surgeon)
     make_decision(make_assessment(patient, surgeon), board_member, outcome="defer", plan="MRI")
     CurrentAssessment.objects.filter(patient=patient).update(awaiting_board_decision=False)
-    assert verify_integrity().problem == (
-        f"patient {patient.pk}: the current assessment's place in the queue is wrong"
-    )
+    assert [str(problem) for problem in verify_integrity().problems] == [
+        f"clinic_currentassessment patient {patient.pk}: its place in the board's queue is wrong"
+    ]

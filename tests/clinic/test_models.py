@@ -1,11 +1,11 @@
 """Assessments are written once: nothing may change or remove them."""
 
 import pytest
-from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from decision.clinic.models import Assessment
+from decision.clinic.models import Assessment, Patient
 from decision.core.immutable import ImmutableRecordError
+from tests.database import execute_as_in_production
 from tests.factories import make_assessment, make_patient
 
 pytestmark = pytest.mark.django_db
@@ -40,11 +40,16 @@ def test_bulk_changes_through_the_orm_are_refused(assessment):
     assert Assessment.objects.get(pk=assessment.pk).recommendation_code != "X"
 
 
-def test_patients_with_assessments_cannot_be_deleted(assessment):
-    from django.db.models import ProtectedError
-
-    with pytest.raises(ProtectedError):
-        assessment.patient.delete()
+def test_patients_are_written_once_neither_changed_nor_deleted(assessment):
+    patient = assessment.patient
+    with pytest.raises(ImmutableRecordError):
+        patient.delete()
+    patient.family_name = "Changed"
+    with pytest.raises(ImmutableRecordError):
+        patient.save()
+    with pytest.raises(ImmutableRecordError):
+        Patient.objects.filter(pk=patient.pk).update(family_name="Changed")
+    assert Patient.objects.get(pk=patient.pk).family_name != "Changed"
 
 
 def test_the_stored_hash_matches_the_stored_content(assessment):
@@ -59,19 +64,28 @@ def test_the_stored_hash_matches_the_stored_content(assessment):
     [
         "UPDATE clinic_assessment SET recommendation_code = 'NON_OPERATIVE'",
         "DELETE FROM clinic_assessment",
+        "UPDATE clinic_patient SET family_name = 'Changed'",
+        "DELETE FROM clinic_patient",
     ],
 )
 def test_postgresql_refuses_changes_that_bypass_the_application(assessment, statement):
-    with (
-        pytest.raises(DatabaseError, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(statement)
+    with pytest.raises(DatabaseError, match="append-only"):
+        execute_as_in_production(statement)
     assert Assessment.objects.get(pk=assessment.pk).recommendation_code == (
         "RESECT_PRIMARY_AND_LIVER_WITH_HAI"
     )
+    assert Patient.objects.get(pk=assessment.patient_id).family_name != "Changed"
 
 
 def test_the_stored_result_reads_back_whole_as_written(assessment):
     assert Assessment.objects.get(pk=assessment.pk).result == assessment.result
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("table", ["clinic_patient", "clinic_assessment"])
+def test_postgresql_refuses_to_empty_patients_or_assessments(surgeon, table):
+    assessment = make_assessment(make_patient(surgeon), surgeon)
+    with pytest.raises(DatabaseError, match=f"TRUNCATE on {table} refused"):
+        execute_as_in_production(f"TRUNCATE {table} CASCADE")
+    assert Assessment.objects.get().pk == assessment.pk

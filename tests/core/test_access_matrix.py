@@ -151,7 +151,13 @@ MATRIX = [
     ),
     ("board_concordance", "get", "/board/concordance/", {}, CLINICAL_READ),
     ("audit_log", "get", "/audit/", {}, AUDIT_READ),
-    ("audit_log", "post", "/audit/", {"action": "auth.login"}, AUDIT_READ),
+    (
+        "audit_log",
+        "get",
+        "/audit/?action=auth.login&patient=00000000-0000-4000-8000-000000000000",
+        {},
+        AUDIT_READ,
+    ),
     ("admin:index", "get", "/admin/", {}, ADMIN_SITE),
 ]
 

@@ -13,6 +13,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "x" * 20 + "-production-secret-key-of-sufficient-length-0123456789",
     "DJANGO_ALLOWED_HOSTS": "crlm.example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://crlm.example.org",
+    "DJANGO_AUDIT_KEY": "audit-" + "k" * 40,
 }
 
 
@@ -33,6 +34,19 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", **environ)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_key():
+    environ = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_AUDIT_KEY"}
+    result = manage("check", "--deploy", **environ)
+    assert result.returncode != 0
+    assert "DJANGO_AUDIT_KEY must be set" in result.stderr
+
+
+def test_a_short_audit_key_is_refused():
+    result = manage("check", **{**PRODUCTION, "DJANGO_AUDIT_KEY": "too-short"})
+    assert result.returncode != 0
+    assert "at least 32 characters" in result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():

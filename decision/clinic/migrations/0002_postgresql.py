@@ -1,5 +1,5 @@
-"""What only PostgreSQL gets: the trigger that makes assessments append-only, and the
-indexes that serve the patient search by name prefix.
+"""What only PostgreSQL gets: the triggers that make patients and assessments
+append-only, and the indexes that serve the patient search by name prefix.
 
 Django sends a prefix search in any case as ``UPPER(name::text) LIKE UPPER('abc%')``,
 which only an index on that expression with the pattern operator class can serve in a
@@ -17,8 +17,19 @@ class Migration(migrations.Migration):
     operations = [
         RunSQLOnPostgreSQL(
             "CREATE TRIGGER clinic_assessment_append_only BEFORE UPDATE OR DELETE"
-            " ON clinic_assessment FOR EACH ROW EXECUTE FUNCTION refuse_changes();",
-            "DROP TRIGGER clinic_assessment_append_only ON clinic_assessment;",
+            " ON clinic_assessment FOR EACH ROW EXECUTE FUNCTION refuse_changes();"
+            " CREATE TRIGGER clinic_assessment_no_truncate BEFORE TRUNCATE"
+            " ON clinic_assessment FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate();",
+            "DROP TRIGGER clinic_assessment_append_only ON clinic_assessment;"
+            " DROP TRIGGER clinic_assessment_no_truncate ON clinic_assessment;",
+        ),
+        RunSQLOnPostgreSQL(
+            "CREATE TRIGGER clinic_patient_append_only BEFORE UPDATE OR DELETE"
+            " ON clinic_patient FOR EACH ROW EXECUTE FUNCTION refuse_changes();"
+            " CREATE TRIGGER clinic_patient_no_truncate BEFORE TRUNCATE"
+            " ON clinic_patient FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate();",
+            "DROP TRIGGER clinic_patient_append_only ON clinic_patient;"
+            " DROP TRIGGER clinic_patient_no_truncate ON clinic_patient;",
         ),
         RunSQLOnPostgreSQL(
             [

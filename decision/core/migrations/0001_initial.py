@@ -22,8 +22,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(create_roles, remove_roles),
-        # The trigger function of every append-only table (each app's append_only
-        # migration attaches it to its tables).
+        # The trigger functions of every append-only table (each app's append-only
+        # migration attaches them to its tables): no row is changed or deleted, and the
+        # table is never emptied. Only a test database allows TRUNCATE (its setting
+        # crlm.allow_truncate, set by tests/conftest.py), since Django empties the tables
+        # with it between tests.
         RunSQLOnPostgreSQL(
             """
             CREATE FUNCTION refuse_changes() RETURNS trigger AS $$
@@ -33,7 +36,17 @@ class Migration(migrations.Migration):
                     USING ERRCODE = 'integrity_constraint_violation';
             END;
             $$ LANGUAGE plpgsql;
+            CREATE FUNCTION refuse_truncate() RETURNS trigger AS $$
+            BEGIN
+                IF current_setting('crlm.allow_truncate', true) = 'on' THEN
+                    RETURN NULL;
+                END IF;
+                RAISE EXCEPTION 'TRUNCATE on % refused: records are append-only',
+                    TG_TABLE_NAME
+                    USING ERRCODE = 'integrity_constraint_violation';
+            END;
+            $$ LANGUAGE plpgsql;
             """,
-            "DROP FUNCTION refuse_changes();",
+            "DROP FUNCTION refuse_changes(); DROP FUNCTION refuse_truncate();",
         ),
     ]
