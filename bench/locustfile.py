@@ -54,7 +54,11 @@ class PageUser(FastHttpUser):
         path, expected = random.choice(LOAD["paths"]), 302 if LOAD["post"] else 200
         if LOAD["post"]:  # yesterday: in no server time zone a future date
             form = findings_form(date.today() - timedelta(days=1))
-            form |= {"csrfmiddlewaretoken": self.csrf_token, "idempotency_key": str(uuid.uuid4())}
+            form |= {
+                "csrfmiddlewaretoken": self.csrf_token,
+                "idempotency_key": str(uuid.uuid4()),
+                "confirm_same_encounter": "on",  # the patients are assessed again each day
+            }
             answer = self.client.post(
                 path, data=form, name=LOAD["page"], allow_redirects=False, catch_response=True
             )
