@@ -40,14 +40,3 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "The end date is before the start date.")
         return cleaned
-
-    def query(self) -> dict[str, str]:
-        """The valid filters that are set, as the query string holds them."""
-        values = {
-            "user": self.cleaned_data["user"].username if self.cleaned_data["user"] else "",
-            "action": self.cleaned_data["action"],
-            "patient": str(self.cleaned_data["patient"] or ""),
-            "date_from": self.cleaned_data["date_from"],
-            "date_to": self.cleaned_data["date_to"],
-        }
-        return {name: str(value) for name, value in values.items() if value}

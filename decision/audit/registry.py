@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import models
+from decision.core.immutable import HashedRecord
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,11 @@ PatientNames = Callable[[Iterable[uuid.UUID]], dict[uuid.UUID, str]]
 
 @dataclass(frozen=True)
 class RecordKind:
-    """Records of ``model`` (with ``content_hash`` and ``compute_content_hash()``), each
-    created by an event of ``created_by`` whose payload holds its content hash. Every
-    event about one names it with ``object_type`` and its id."""
+    """Records of ``model``, each created by an event of ``created_by`` whose payload
+    holds its content hash. Every event about one names it with ``object_type`` and its
+    id."""
 
-    model: type[models.Model]
+    model: type[HashedRecord]
     created_by: str
     object_type: str
 

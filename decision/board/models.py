@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 
 from decision.clinic.models import Assessment
-from decision.core.hashing import canonical_datetime, sha256_hex
-from decision.core.immutable import ImmutableModel, ImmutableQuerySet
+from decision.core.hashing import canonical_datetime
+from decision.core.immutable import HashedRecord, HashedRecordQuerySet
 
 
 class Outcome(models.TextChoices):
@@ -83,13 +83,13 @@ class Guest(models.Model):
         return f"{self.name} ({self.specialty})"
 
 
-class BoardDecisionQuerySet(ImmutableQuerySet):
+class BoardDecisionQuerySet(HashedRecordQuerySet):
     def latest_only(self) -> BoardDecisionQuerySet:
         """Decisions that no amendment supersedes: the ones that count."""
         return self.filter(superseded_by__isnull=True)
 
 
-class BoardDecision(ImmutableModel):
+class BoardDecision(HashedRecord):
     """The board's decision on one assessment, written once.
 
     An amendment is a new decision that ``supersedes`` the latest one, with a reason; only
@@ -121,7 +121,6 @@ class BoardDecision(ImmutableModel):
     )
     supersede_reason = models.TextField("reason for the amendment", blank=True)
     idempotency_key = models.UUIDField(unique=True)
-    content_hash = models.CharField(max_length=64)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -174,6 +173,3 @@ class BoardDecision(ImmutableModel):
             "recorded_by": self.recorded_by_id,
             "recorded_at": canonical_datetime(self.recorded_at),
         }
-
-    def compute_content_hash(self) -> str:
-        return sha256_hex(self.hashed_content())

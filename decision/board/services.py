@@ -76,7 +76,6 @@ def board_decision_record(
             recorded_by=recorder,
             recorded_at=timezone.now(),
         )
-        decision.content_hash = decision.compute_content_hash()
         decision.save()
         # The case leaves the queue (if it is its patient's current assessment), unless the
         # board deferred it for work-up: it then waits, marked deferred.

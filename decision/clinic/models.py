@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 
-from decision.core.hashing import canonical_datetime, sha256_hex
-from decision.core.immutable import ImmutableModel, ImmutableQuerySet
+from decision.core.hashing import canonical_datetime
+from decision.core.immutable import HashedRecord, HashedRecordQuerySet
 from decision.rules import knowledge
 
 
@@ -24,7 +24,7 @@ class Sex(models.TextChoices):
 SYNTHETIC_MRN_PREFIX = "SYN-"
 
 
-class Patient(ImmutableModel):
+class Patient(HashedRecord):
     """A patient as registered, written once. ``content_hash`` covers the demographics
     (see ``hashed_content``); the ``patient.created`` audit event holds it too."""
 
@@ -39,7 +39,6 @@ class Patient(ImmutableModel):
     )
     created_at = models.DateTimeField()
     is_synthetic = models.BooleanField(default=False)
-    content_hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["family_name", "given_name", "mrn"]
@@ -52,13 +51,6 @@ class Patient(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
-
-    @classmethod
-    def with_content_hash(cls, **fields: Any) -> Patient:
-        """A new patient, with the content hash of what is registered."""
-        patient = cls(**fields)
-        patient.content_hash = patient.compute_content_hash()
-        return patient
 
     def hashed_content(self) -> dict[str, object]:
         """Everything the content hash covers, as a JSON-shaped mapping."""
@@ -74,17 +66,14 @@ class Patient(ImmutableModel):
             "is_synthetic": self.is_synthetic,
         }
 
-    def compute_content_hash(self) -> str:
-        return sha256_hex(self.hashed_content())
 
-
-class AssessmentQuerySet(ImmutableQuerySet):
+class AssessmentQuerySet(HashedRecordQuerySet):
     def current(self) -> AssessmentQuerySet:
         """Assessments that no later assessment supersedes."""
         return self.filter(superseded_by__isnull=True)
 
 
-class Assessment(ImmutableModel):
+class Assessment(HashedRecord):
     """One encounter's findings and the result computed from them, written once.
 
     A correction is a new assessment that ``supersedes`` this one, with a reason.
@@ -117,7 +106,6 @@ class Assessment(ImmutableModel):
     )
     supersede_reason = models.TextField(blank=True)
     idempotency_key = models.UUIDField(unique=True)
-    content_hash = models.CharField(max_length=64)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -148,10 +136,9 @@ class Assessment(ImmutableModel):
 
     @classmethod
     def with_result(cls, result: dict[str, Any], **fields: Any) -> Assessment:
-        """A new assessment holding ``result``, with the columns copied from it and the
-        content hash of the whole."""
+        """A new assessment holding ``result``, with the columns copied from it."""
         crs = result["fong_crs"]
-        assessment = cls(
+        return cls(
             result=result,
             ruleset_id=result["ruleset"]["id"],
             ruleset_version=result["ruleset"]["version"],
@@ -162,8 +149,6 @@ class Assessment(ImmutableModel):
             score_max=crs["score_max"],
             **fields,
         )
-        assessment.content_hash = assessment.compute_content_hash()
-        return assessment
 
     def hashed_content(self) -> dict[str, object]:
         """Everything the content hash covers, as a JSON-shaped mapping."""
@@ -181,9 +166,6 @@ class Assessment(ImmutableModel):
             "created_at": canonical_datetime(self.created_at),
             "is_synthetic": self.is_synthetic,
         }
-
-    def compute_content_hash(self) -> str:
-        return sha256_hex(self.hashed_content())
 
     def consistency_problem(self) -> str | None:
         """Why the columns copied from ``result`` disagree with it, if they do."""

@@ -33,7 +33,7 @@ def patient_create(
 ) -> Patient:
     """Register a patient. Raises ``IntegrityError`` when the MRN is already taken."""
     with transaction.atomic():
-        patient = Patient.with_content_hash(
+        patient = Patient(
             mrn=mrn,
             family_name=family_name,
             given_name=given_name,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import migrations, models
 
+from decision.core.hashing import sha256_hex
+
 
 class ImmutableRecordError(Exception):
     """Raised on any attempt to change or remove a record that is written once."""
@@ -42,6 +44,39 @@ class ImmutableModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRecordError(f"{type(self).__name__} records cannot be deleted.")
+
+
+class HashedRecordQuerySet(ImmutableQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.content_hash = obj.compute_content_hash()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class HashedRecord(ImmutableModel):
+    """A record written once with the SHA-256 of everything it holds (``hashed_content``),
+    set as it is written. The audit event that creates it holds the same hash, and
+    ``verify_audit`` compares the two."""
+
+    content_hash = models.CharField(max_length=64)
+
+    objects = HashedRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.content_hash = self.compute_content_hash()
+        super().save(*args, **kwargs)
+
+    def hashed_content(self) -> dict[str, object]:
+        """Everything the content hash covers, as a JSON-shaped mapping."""
+        raise NotImplementedError
+
+    def compute_content_hash(self) -> str:
+        return sha256_hex(self.hashed_content())
 
 
 class RunSQLOnPostgreSQL(migrations.RunSQL):

@@ -117,7 +117,7 @@ def _records(
     assessments: list[Assessment] = []
     for case in cases:
         patients.append(
-            Patient.with_content_hash(
+            Patient(
                 id=case.id,
                 mrn=case.mrn,
                 family_name=case.family_name,

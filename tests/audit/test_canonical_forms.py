@@ -94,7 +94,7 @@ def test_whole_numbers_and_moments_have_one_form():
 def test_a_patient_s_content_hash_is_the_same_once_read_back(
     surgeon, family, given_name, born, moment
 ):
-    patient = Patient.with_content_hash(
+    patient = Patient(
         mrn=f"CANON-{next(_sequences)}",
         family_name=family,
         given_name=given_name,

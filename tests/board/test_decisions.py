@@ -95,7 +95,6 @@ def test_the_service_and_the_database_also_refuse_a_missing_plan(board_member, a
             outcome="alternative",
             plan="",
             idempotency_key=uuid.uuid4(),
-            content_hash="0" * 64,
             recorded_by=board_member,
             recorded_at=timezone.now(),
         )
@@ -280,7 +279,6 @@ def test_the_database_keeps_one_chain_of_decisions_per_case(board_member, assess
             recorded_by=board_member,
             recorded_at=timezone.now(),
         )
-        second.content_hash = second.compute_content_hash()
         second.save()
 
 
