@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "axes",
     "decision.core",
     "decision.audit",
+    "decision.accounts",
     "decision.clinic",
     "decision.board",
     "decision.synthetic",

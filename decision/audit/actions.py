@@ -8,6 +8,7 @@ ACTIONS: dict[str, str] = {
     "auth.login_failed": "Failed login",
     "auth.locked_out": "Login locked out after repeated failures",
     "auth.session_expired": "Session ended by time limit",
+    "auth.sessions_ended": "Sessions ended (account deactivated or password changed)",
     "patient.created": "Registered a patient",
     "patient.viewed": "Opened a patient record",
     "patient.list_viewed": "Listed or searched patients",
