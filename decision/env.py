@@ -7,6 +7,7 @@ typo in a deployment fails at start-up instead of running with a surprising sett
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 
@@ -87,6 +88,22 @@ def env_origins(
                 f"{name} items must start with http:// or https://, not {origin!r}."
             )
     return origins
+
+
+def env_networks(
+    name: str, default: list[str], *, environ: Mapping[str, str] | None = None
+) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Read a comma-separated list of IP networks in CIDR notation (a bare address is a
+    network of one)."""
+    networks = []
+    for item in env_list(name, default, environ=environ):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} items must be IP networks such as 10.0.0.0/8, not {item!r}."
+            ) from None
+    return networks
 
 
 def env_database(

@@ -21,6 +21,7 @@ from decision.env import (
     env_database,
     env_int,
     env_list,
+    env_networks,
     env_origins,
     env_str,
 )
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "decision.core.requests.RequestIdMiddleware",
+    "decision.core.middleware.UnreadableRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -153,6 +155,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+CSRF_FAILURE_VIEW = "decision.core.errors.csrf_failure"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -179,9 +183,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Number of reverse proxies in front of the app that append to X-Forwarded-For; the
-# client's address is then taken that many entries from the right (0: REMOTE_ADDR).
-TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0)
+# The reverse proxies in front of the app (CIDR networks). X-Forwarded-For is read only
+# when the connection comes from one of them, and only as far back as the hops they
+# vouch for; otherwise the client is the socket's peer (decision.core.requests).
+TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES", [])
+if env_str("DJANGO_TRUSTED_PROXY_COUNT", None) is not None:
+    raise ImproperlyConfigured(
+        "DJANGO_TRUSTED_PROXY_COUNT is no longer read: list the proxies' networks in "
+        "DJANGO_TRUSTED_PROXIES instead (for example 127.0.0.1/32 or 10.0.0.0/8)."
+    )
 
 # Login lockout (django-axes): after this many failures for one user name from one address,
 # that pair is locked out for the cool-off time.
@@ -191,7 +201,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "decision.core.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "decision.core.requests.client_ip_address"
+AXES_USERNAME_CALLABLE = "decision.accounts.lockout.attempted_username"
 AXES_VERBOSE = False
+# And whatever the address: at most this many failures for one account in an hour, after
+# which the account is locked until the hour has passed or an administrator resets it
+# (decision.accounts.lockout). The failures are counted from axes' failure log.
+ACCOUNT_FAILURE_LIMIT = env_int("DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT", 20, minimum=1)
+ACCOUNT_FAILURE_WINDOW = timedelta(hours=1)
+AXES_HANDLER = "decision.accounts.lockout.AccountLimitHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # Sessions: stored in the database, ended after an idle time and at an absolute limit.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("DJANGO_SESSION_IDLE_MINUTES", 30, minimum=1))

@@ -14,4 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "decision.core.errors.bad_request"
 handler500 = "decision.core.views.server_error"

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from decision.audit.models import AuditEvent
 from decision.core.days import day_end, day_start
@@ -37,3 +37,23 @@ def audit_events_filtered(
     if date_to:
         events = events.filter(occurred_at__lte=day_end(date_to))
     return events
+
+
+def lockouts_recent(*, since: datetime, limit: int = 20) -> list[dict]:
+    """Login lockouts since ``since``, one row per user name and address: how many
+    attempts the lockout refused and when the last was, latest first."""
+    rows = (
+        AuditEvent.objects.filter(action="auth.locked_out", occurred_at__gte=since)
+        .values("payload__username", "client_address")
+        .annotate(refused=Count("sequence"), last_at=Max("occurred_at"))
+        .order_by("-last_at")[:limit]
+    )
+    return [
+        {
+            "username": row["payload__username"],
+            "client_address": row["client_address"],
+            "refused": row["refused"],
+            "last_at": row["last_at"],
+        }
+        for row in rows
+    ]

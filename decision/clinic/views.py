@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from decision import rules
+from decision.audit import selectors as audit_selectors
 from decision.audit.services import audit_view_record
 from decision.clinic import access, presenters, selectors, services
 from decision.clinic.forms import (
@@ -26,6 +27,8 @@ from decision.core.middleware import PREVIOUS_LOGIN_KEY
 
 SEARCH_SESSION_KEY = "patient_search"
 PATIENTS_PER_PAGE = 25
+# Administrators see the login lockouts of this last stretch on their dashboard.
+LOCKOUTS_SHOWN_FOR = timedelta(days=7)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -40,6 +43,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ),
             "since": since,
         }
+    if request.user.is_staff:
+        since = timezone.now() - LOCKOUTS_SHOWN_FOR
+        context["lockouts"] = audit_selectors.lockouts_recent(since=since)
+        context["lockouts_since"] = since
     return render(request, "clinic/dashboard.html", context)
 
 

@@ -1,7 +1,9 @@
-"""Request-wide behaviour: session limits, private responses and the not-found page."""
+"""Request-wide behaviour: unreadable requests, session limits, private responses and the
+not-found page."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -9,8 +11,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+
+from decision.core.errors import bad_request
+
+logger = logging.getLogger(__name__)
 
 SESSION_STARTED_KEY = "auth_started_at"
 SESSION_SEEN_KEY = "auth_last_seen_at"
@@ -19,6 +27,47 @@ PREVIOUS_LOGIN_KEY = "auth_previous_login"
 # Seconds between refreshes of the idle clock, so an active user's session row is not
 # rewritten on every request.
 _SEEN_REFRESH_SECONDS = 60
+
+
+# What reading a form body can raise when the body is malformed: a charset other than
+# UTF-8, a broken or missing multipart boundary, too many fields or files, a body over
+# DATA_UPLOAD_MAX_MEMORY_SIZE (the last three are SuspiciousOperation), or a client that
+# went away mid-body. Codec errors cover multipart parts declaring charsets Python lacks.
+_UNREADABLE_BODY = (
+    BadRequest,
+    SuspiciousOperation,
+    MultiPartParserError,
+    UnreadablePostError,
+    LookupError,
+    UnicodeError,
+    ValueError,
+)
+
+
+class UnreadableRequestMiddleware:
+    """Read a POSTed form once, before anything else does, and answer 400 when it cannot be
+    read. Everything after this point (CSRF, login, lockout, the views, the error pages)
+    then sees a parsed form or nothing at all, never a parse error. The refusal is logged
+    as a warning without the body; nothing is written."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            try:
+                request.POST  # noqa: B018  (parses the body, or raises)
+                request.FILES  # noqa: B018
+            except _UNREADABLE_BODY as error:
+                logger.warning(
+                    "Unreadable request refused: %s %s (%s, %s)",
+                    request.method,
+                    request.path,
+                    request.content_type,
+                    type(error).__name__,
+                )
+                return bad_request(request, error)
+        return self.get_response(request)
 
 
 class SessionLimitsMiddleware:

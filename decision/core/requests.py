@@ -4,6 +4,7 @@ models."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import uuid
@@ -48,17 +49,33 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+def _trusted(address: str) -> bool:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if parsed.version == 6 and parsed.ipv4_mapped is not None:
+        parsed = parsed.ipv4_mapped
+    return any(parsed in network for network in settings.TRUSTED_PROXIES)
+
+
 def client_ip_address(request: HttpRequest) -> str | None:
     """The client's address, in its canonical form (an IPv4 address mapped into IPv6 as
-    IPv4): REMOTE_ADDR, or, behind ``TRUSTED_PROXY_COUNT`` proxies, the entry they appended
-    to X-Forwarded-For (entries further left can be forged)."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    candidate = request.META.get("REMOTE_ADDR", "")
-    if proxies:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            candidate = forwarded[-proxies]
-    return canonical_address(candidate)
+    IPv4).
+
+    The socket's peer, unless it is one of ``TRUSTED_PROXIES``: then X-Forwarded-For is
+    walked from the right, each entry being the address the hop after it saw, until an
+    entry that is not a trusted proxy. Entries left of that one were written by the client
+    and can be forged; an entry that is not an address ends the walk at the proxy that
+    reported it.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    if _trusted(address):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        for hop in reversed([part.strip() for part in forwarded if part.strip()]):
+            if canonical_address(hop) is None:
+                break
+            address = hop
+            if not _trusted(hop):
+                break
+    return canonical_address(address)

@@ -76,9 +76,14 @@ def favicon(request: HttpRequest) -> HttpResponse:
 def locked_out(
     request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None
 ) -> HttpResponse:
-    """Shown instead of the login page while a user name and address are locked out."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+    """Shown instead of the login page while a user name and address, or an account, are
+    locked out."""
+    context = {
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "account_minutes": int(settings.ACCOUNT_FAILURE_WINDOW.total_seconds() // 60),
+        "account_limit": settings.ACCOUNT_FAILURE_LIMIT,
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
 
 
 @login_not_required

@@ -75,3 +75,37 @@ def test_anonymous_users_asking_for_a_refused_page_are_still_sent_to_log_in(clie
     response = client.get("/audit/")
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/audit/"
+
+
+def test_a_form_without_its_csrf_token_gets_a_page_that_says_what_to_do(surgeon):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(surgeon)
+    response = client.post("/patients/new/", {"mrn": "M-1", "family_name": "Nobody"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "This form could not be accepted" in body
+    assert "Nothing was saved" in body
+
+
+def test_an_unreadable_body_gets_a_page_with_a_reference(surgeon):
+    client = Client()
+    client.force_login(surgeon)
+    response = client.generic(
+        "POST",
+        "/patients/new/",
+        "mrn=M-1&family_name=Caf\xe9".encode("latin-1"),
+        content_type="application/x-www-form-urlencoded; charset=latin-1",
+    )
+    assert response.status_code == 400
+    assert response["X-Request-ID"] in response.content.decode()
+
+
+def test_an_unreadable_body_on_an_api_path_gets_json():
+    response = Client().generic(
+        "POST",
+        "/api/v1/evaluate",
+        "cea=caf\xe9".encode("latin-1"),
+        content_type="application/x-www-form-urlencoded; charset=latin-1",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "bad_request"

@@ -26,7 +26,7 @@ def test_five_failures_lock_the_user_name_from_that_address(client, surgeon):
         assert attempt(client, "wrong-password-0").status_code in (200, 429)
     locked = attempt(client, PASSWORD)
     assert locked.status_code == 429
-    assert "locked for 15 minutes" in locked.content.decode()
+    assert "for 15 minutes after repeated failures from this computer" in locked.content.decode()
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action="auth.locked_out").exists()
 

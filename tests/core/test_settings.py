@@ -91,3 +91,31 @@ def test_server_options_in_the_database_url_are_kept():
     url = "postgres://crlm@db.example.org:5432/crlm?options=-c%20search_path%3Dcrlm"
     options = _database_options(DATABASE_URL=url)
     assert "'options': '-c search_path=crlm'" in options
+
+
+BEHIND_PROXY = {**PRODUCTION, "DJANGO_BEHIND_TLS_PROXY": "true"}
+
+
+def test_a_proxy_without_trusted_proxy_networks_is_a_deployment_warning():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **BEHIND_PROXY)
+    assert result.returncode != 0
+    assert "decision.W001" in result.stderr
+    assert "DJANGO_TRUSTED_PROXIES" in result.stderr
+
+
+def test_the_production_recipe_behind_a_proxy_passes_the_deployment_checklist():
+    environ = {**BEHIND_PROXY, "DJANGO_TRUSTED_PROXIES": "127.0.0.1/32, 10.0.0.0/8"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **environ)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_trusted_proxy_that_is_not_a_network_stops_start_up():
+    result = manage("check", DJANGO_TRUSTED_PROXIES="10.0.0.0/8, the-proxy")
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES items must be IP networks" in result.stderr
+
+
+def test_the_former_proxy_count_setting_stops_start_up_with_directions():
+    result = manage("check", DJANGO_TRUSTED_PROXY_COUNT="1")
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES" in result.stderr
