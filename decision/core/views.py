@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from decision import rules
 from decision.core.middleware import PREVIOUS_LOGIN_KEY
+from decision.core.outage import database_outage_response, is_database_outage
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +85,12 @@ def locked_out(
 
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 page: a reference id the user can quote, never a traceback."""
+    """The 500 page: a reference id the user can quote, never a traceback. A failure to
+    reach the database (Django calls this while handling the exception) is the 503
+    outage page instead."""
+    exception = sys.exc_info()[1]
+    if is_database_outage(exception):
+        return database_outage_response(request, exception)
     template = loader.get_template("500.html")
     context = {"request_id": getattr(request, "request_id", None)}
     return HttpResponse(template.render(context), status=500)
