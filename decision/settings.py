@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "decision.core.middleware.SessionLimitsMiddleware",
     "decision.core.middleware.NotFoundPageMiddleware",
+    "decision.core.middleware.DatabaseOutageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "decision.core.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

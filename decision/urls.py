@@ -15,4 +15,4 @@ urlpatterns = [
 ]
 
 handler400 = "decision.core.errors.bad_request"
-handler500 = "decision.core.views.server_error"
+handler500 = "decision.core.errors.server_error"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from datetime import UTC, date
 from typing import Any, TextIO
@@ -33,15 +34,20 @@ COLUMNS = (
     "meeting_title",
 )
 
-# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV
-# injection"); a leading apostrophe makes it plain text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet treats a cell starting with =, +, -, @, a tab or a carriage return as a
+# formula (OWASP "CSV injection"); an apostrophe before it makes it plain text. Every cell
+# is quoted, so a spreadsheet splitting on ";" (the default in much of Europe) keeps
+# "Smith;=1+1" in one cell; one that ignores the quotes would still start a new cell after
+# a ";", ",", tab or line break inside a value, so a formula character there is neutralised
+# too ("Smith;'=1+1"). Quotes in between are skipped, as such a spreadsheet may drop them.
+_FORMULA_AT_CELL_START = re.compile(r'((?:^|[;,\t\r\n])"*)(?=[=+\-@\t\r])')
 
 
 def neutralise(value: Any) -> str:
-    """The cell's text, with a leading apostrophe when a spreadsheet would run it."""
+    """The cell's text, with an apostrophe before each character a spreadsheet would read
+    as the start of a formula."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+    return _FORMULA_AT_CELL_START.sub(r"\1'", text)
 
 
 def decision_row(decision: BoardDecision) -> list[str]:
@@ -76,8 +82,9 @@ def decision_row(decision: BoardDecision) -> list[str]:
 
 
 def decisions_csv_write(decisions: Iterable[BoardDecision], stream: TextIO) -> int:
-    """Write the header and one row per decision; returns the number of decisions."""
-    writer = csv.writer(stream)
+    """Write the header and one row per decision, every cell quoted; returns the number
+    of decisions."""
+    writer = csv.writer(stream, quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     count = 0
     for decision in decisions:

@@ -1,5 +1,5 @@
-"""Request-wide behaviour: unreadable requests, session limits, private responses and the
-not-found page."""
+"""Request-wide behaviour: unreadable requests, session limits, private responses, the
+not-found page and the database-outage page."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from decision.core.errors import bad_request
+from decision.core.outage import database_outage_response, is_database_outage
 
 logger = logging.getLogger(__name__)
 
@@ -137,4 +138,21 @@ class NotFoundPageMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, Http404):
             return render(request, "404.html", status=404)
+        return None
+
+
+class DatabaseOutageMiddleware:
+    """A view that fails because the database cannot be reached answers 503 with the
+    outage page, in development as in production. Failures before the view (loading the
+    session or the user) reach the 500 handler, which gives the same answer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if is_database_outage(exception):
+            return database_outage_response(request, exception)
         return None

@@ -79,3 +79,11 @@ def client_ip_address(request: HttpRequest) -> str | None:
             if not _trusted(hop):
                 break
     return canonical_address(address)
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """Whether an error should be answered in JSON: on the API's paths, and for clients
+    that prefer JSON to HTML."""
+    if request.path_info.startswith("/api/"):
+        return True
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"

@@ -9,7 +9,6 @@ from django.contrib.auth.views import LoginView
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
@@ -84,11 +83,3 @@ def locked_out(
         "account_limit": settings.ACCOUNT_FAILURE_LIMIT,
     }
     return render(request, "registration/locked_out.html", context, status=429)
-
-
-@login_not_required
-def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 page: a reference id the user can quote, never a traceback."""
-    template = loader.get_template("500.html")
-    context = {"request_id": getattr(request, "request_id", None)}
-    return HttpResponse(template.render(context), status=500)

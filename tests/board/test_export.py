@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -116,7 +117,78 @@ def test_cells_starting_with_a_tab_or_carriage_return_are_neutralised(
     assessment = make_assessment(make_patient(surgeon, family_name=f"{start}=1+1"), surgeon)
     make_decision(assessment, board_member)
     _, (row,) = download(board_client)
-    assert row["patient_family_name"] == f"'{start}=1+1"
+    # The tab or carriage return starts a cell, and so does the "=" after it.
+    assert row["patient_family_name"] == f"'{start}'=1+1"
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HOSTILE = {
+    "family_name": "Smith;=1+1",
+    "given_name": "Ann,+1",
+    "plan": "ok;=cmd|' /C calc'!A0",
+    "rationale": 'Seen in clinic\n@SUM(1+1);"=2+2"',
+}
+
+
+def hostile_and_ordinary_export(client, board_member, surgeon) -> str:
+    """The raw text of an export holding one decision full of formulas hidden behind
+    separators, and one ordinary decision."""
+    names = {key: HOSTILE[key] for key in ("family_name", "given_name")}
+    hostile = make_assessment(make_patient(surgeon, **names), surgeon)
+    make_decision(
+        hostile,
+        board_member,
+        outcome="alternative",
+        plan=HOSTILE["plan"],
+        rationale=HOSTILE["rationale"],
+    )
+    ordinary = make_assessment(make_patient(surgeon, family_name="Okafor"), surgeon)
+    make_decision(ordinary, board_member, outcome="alternative", plan="Resect segments 2-3")
+    response = client.post("/board/export/", {"date_from": "", "date_to": ""})
+    return response.content.decode("utf-8")[1:]
+
+
+def assert_no_cell_starts_a_formula(cells) -> None:
+    for cell in cells:
+        assert not cell.lstrip('"').startswith(FORMULA_STARTS), repr(cell)
+
+
+def test_a_spreadsheet_splitting_on_semicolons_finds_no_formula(
+    board_client, board_member, surgeon
+):
+    raw = hostile_and_ordinary_export(board_client, board_member, surgeon)
+    rows = csv.reader(io.StringIO(raw, newline=""), delimiter=";")
+    cells = [cell for row in rows for cell in row]
+    assert any("Smith" in cell for cell in cells) and any("calc" in cell for cell in cells)
+    assert_no_cell_starts_a_formula(cells)
+
+
+@pytest.mark.parametrize("separator", [";", ","])
+def test_a_spreadsheet_ignoring_quotes_finds_no_formula(
+    board_client, board_member, surgeon, separator
+):
+    raw = hostile_and_ordinary_export(board_client, board_member, surgeon)
+    cells = [cell for line in re.split(r"\r\n|\r|\n", raw) for cell in line.split(separator)]
+    assert_no_cell_starts_a_formula(cells)
+
+
+def test_every_cell_is_quoted(board_client, board_member, surgeon):
+    raw = hostile_and_ordinary_export(board_client, board_member, surgeon)
+    quoted_cells_only = r'(?:"(?:[^"]|"")*"(?:,|\r\n))+'
+    assert re.fullmatch(quoted_cells_only, raw)
+
+
+def test_formulas_behind_separators_are_neutralised_and_ordinary_text_survives(
+    board_client, board_member, surgeon
+):
+    raw = hostile_and_ordinary_export(board_client, board_member, surgeon)
+    hostile, ordinary = csv.DictReader(io.StringIO(raw, newline=""))
+    assert hostile["patient_family_name"] == "Smith;'=1+1"
+    assert hostile["patient_given_name"] == "Ann,'+1"
+    assert hostile["plan"] == "ok;'=cmd|' /C calc'!A0"
+    assert hostile["rationale"] == "Seen in clinic\n'@SUM(1+1);\"'=2+2\""
+    assert ordinary["plan"] == "Resect segments 2-3"
+    assert ordinary["patient_family_name"] == "Okafor"
 
 
 def test_ordinary_cells_are_left_as_they_are():

@@ -12,7 +12,7 @@ def explode(request):
 
 
 urlpatterns = [*real_urlpatterns, path("explode/", explode)]
-handler500 = "decision.core.views.server_error"
+handler500 = "decision.core.errors.server_error"
 
 
 @pytest.mark.urls(__name__)
