@@ -91,3 +91,24 @@ def test_server_options_in_the_database_url_are_kept():
     url = "postgres://crlm@db.example.org:5432/crlm?options=-c%20search_path%3Dcrlm"
     options = _database_options(DATABASE_URL=url)
     assert "'options': '-c search_path=crlm'" in options
+
+
+def _two_factor_required(**environ: str) -> str:
+    code = "from django.conf import settings; print(settings.TWO_FACTOR_REQUIRED)"
+    result = manage("shell", "-c", code, **environ)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("environ", "required"),
+    [
+        (PRODUCTION, "True"),
+        ({**PRODUCTION, "DJANGO_TWO_FACTOR_REQUIRED": "false"}, "False"),
+        ({}, "False"),
+        ({"DJANGO_TWO_FACTOR_REQUIRED": "true"}, "True"),
+    ],
+    ids=["production", "production-turned-off", "development", "development-turned-on"],
+)
+def test_two_factor_sign_in_is_required_in_production_unless_turned_off(environ, required):
+    assert _two_factor_required(**environ) == required
