@@ -1,5 +1,5 @@
-"""Two-factor sign-in: setting up an authenticator app and checking codes. Each write and
-its audit event share one transaction."""
+"""Two-factor sign-in: setting up an authenticator app, checking codes, and the
+administrator's reset. Each write and its audit event share one transaction."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from decision.accounts.lockout import login_failures_forget
 from decision.accounts.selectors import two_factor_device_for
+from decision.accounts.sessions import user_sessions_end
 from decision.audit.services import audit_event_record
 
 RECOVERY_CODE_COUNT = 10
@@ -90,3 +91,25 @@ def _session_verify(request: HttpRequest, device: Device) -> None:
     # A session that gains the second factor gets a new key, as a login does.
     request.session.cycle_key()
     django_otp.login(request, device)
+
+
+def two_factor_reset(
+    *,
+    user: AbstractBaseUser,
+    administrator: AbstractBaseUser | None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Remove ``user``'s authenticator app and recovery codes and end their sessions: at
+    their next login they set up two-factor sign-in again. ``administrator`` is ``None``
+    for a reset from the command line."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        user_sessions_end(user=user, reason="two_factor_reset")
+        audit_event_record(
+            action="auth.two_factor_reset",
+            actor=administrator,
+            request=request,
+            object_type="user",
+            object_id=user.pk,
+        )

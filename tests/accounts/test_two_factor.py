@@ -2,12 +2,14 @@
 code; nothing else is reachable before it when it is required."""
 
 import base64
+import io
 import json
 import logging
 import re
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -405,6 +407,80 @@ def test_when_not_required_the_password_alone_forgets_earlier_failures(client, s
     password_login(client, surgeon)
 
     assert not AccessAttempt.objects.exists()
+
+
+# The administrator's reset.
+
+
+def test_an_administrator_resets_a_users_two_factor_sign_in(admin_user, surgeon):
+    make_two_factor(admin_user)
+    make_two_factor(surgeon)
+    administrator, user = signed_in(admin_user), signed_in(surgeon)
+
+    response = administrator.post(
+        "/admin/auth/user/",
+        {"action": "two_factor_reset_selected", "_selected_action": [surgeon.pk]},
+    )
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=surgeon).exists()
+    assert not StaticDevice.objects.filter(user=surgeon).exists()
+    assert TOTPDevice.objects.filter(user=admin_user).exists()
+    assert user.get("/patients/")["Location"] == "/login/?next=/patients/"
+    assert administrator.get("/patients/").status_code == 200
+    (reset,) = events("auth.two_factor_reset")
+    assert (reset.actor, reset.object_id) == (admin_user, str(surgeon.pk))
+    ended = events("auth.sessions_ended")[-1]
+    assert ended.payload == {"reason": "two_factor_reset", "sessions": 1}
+
+    password_login(user, surgeon)
+    assert user.get("/")["Location"] == "/login/two-factor/enrol/?next=/"
+
+
+def test_the_user_list_shows_who_has_two_factor_sign_in(admin_user, surgeon, board_member):
+    make_two_factor(admin_user)
+    make_two_factor(surgeon)
+
+    body = signed_in(admin_user).get("/admin/auth/user/").content.decode()
+
+    rows = re.findall(r'<a href="/admin/auth/user/\d+/change/">(\w+)</a>.*?</tr>', body, re.S)
+    marks = re.findall(r'class="field-two_factor"><img [^>]*alt="(\w+)"', body)
+    assert dict(zip(rows, marks, strict=True)) == {
+        "boardmember": "False",
+        "chief": "True",
+        "surgeon": "True",
+    }
+
+
+@pytest.mark.parametrize("model", ["otp_totp/totpdevice", "otp_static/staticdevice"])
+def test_devices_have_no_admin_pages_of_their_own(admin_user, model):
+    make_two_factor(admin_user)
+
+    assert signed_in(admin_user).get(f"/admin/{model}/").status_code == 404
+
+
+def test_the_command_line_resets_an_administrators_own_two_factor_sign_in(admin_user):
+    make_two_factor(admin_user)
+    browser = signed_in(admin_user)
+    out = io.StringIO()
+
+    call_command("two_factor_reset", "chief", stdout=out)
+
+    assert "Two-factor sign-in reset for chief" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=admin_user).exists()
+    assert not StaticDevice.objects.filter(user=admin_user).exists()
+    assert browser.get("/admin/")["Location"].startswith("/admin/login/")
+    (reset,) = events("auth.two_factor_reset")
+    assert (reset.actor, reset.object_id) == (None, str(admin_user.pk))
+
+
+def test_the_command_line_reset_refuses_an_unknown_user(admin_user):
+    make_two_factor(admin_user)
+
+    with pytest.raises(CommandError, match="No user is called 'nobody'"):
+        call_command("two_factor_reset", "nobody")
+
+    assert TOTPDevice.objects.filter(user=admin_user).exists()
 
 
 # Secrets stay secret.
