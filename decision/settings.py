@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "decision.core",
     "decision.audit",
     "decision.accounts",
@@ -96,11 +99,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "decision.core.middleware.SessionLimitsMiddleware",
     "decision.core.middleware.NotFoundPageMiddleware",
     "decision.core.middleware.DatabaseOutageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "decision.accounts.middleware.TwoFactorRequiredMiddleware",
     "decision.core.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -199,7 +204,9 @@ if env_str("DJANGO_TRUSTED_PROXY_COUNT", None) is not None:
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Failures are forgotten only when a login is complete, second factor included
+# (decision.accounts.lockout): a correct password alone must not wipe the count of wrong codes.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "decision.core.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "decision.core.requests.client_ip_address"
 AXES_USERNAME_CALLABLE = "decision.accounts.lockout.attempted_username"
@@ -211,6 +218,15 @@ ACCOUNT_FAILURE_LIMIT = env_int("DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT", 20, minimu
 ACCOUNT_FAILURE_WINDOW = timedelta(hours=1)
 AXES_HANDLER = "decision.accounts.lockout.AccountLimitHandler"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Axes keeps the form fields of a failed attempt; these are stored masked.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# Two-factor sign-in (django-otp): after the password, a code from an authenticator app or a
+# single-use recovery code. Required in production for every user, administrators included;
+# off by default in development so that `make run` needs no phone.
+TWO_FACTOR_REQUIRED = env_bool("DJANGO_TWO_FACTOR_REQUIRED", not DEBUG)
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "CRLM decision support"
 
 # Sessions: stored in the database, ended after an idle time and at an absolute limit.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("DJANGO_SESSION_IDLE_MINUTES", 30, minimum=1))

@@ -146,3 +146,50 @@ def next_event_forged() -> AuditEvent:
         previous_hash=head.hash,
         key_id=current_key()[0],
     )
+
+
+# Recovery codes have django-otp's shape: 8 characters of lower-case base32.
+RECOVERY_CODES = ("ab2cd3ef", "gh4ij5kl", "mn6op7qr")
+
+
+def make_two_factor(user, *, recovery_codes: tuple[str, ...] = RECOVERY_CODES):
+    """An authenticator app already set up for ``user``, with known recovery codes; made
+    directly, since setting one up through the service needs a request."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+    recovery = StaticDevice.objects.create(user=user, name="Recovery codes")
+    for code in recovery_codes:
+        recovery.token_set.create(token=code)
+    return device
+
+
+def totp_code(key: bytes, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator app holding ``key`` shows now, or that many 30-second
+    steps later (django-otp accepts the next step too, and each step only once)."""
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(key, drift=steps_ahead).token():06d}"
+
+
+def totp_code_wrong(key: bytes) -> str:
+    """Six digits that match none of the codes django-otp would accept around now."""
+    accepted = {totp_code(key, steps_ahead=step) for step in range(-2, 3)}
+    return next(code for code in (digit * 6 for digit in "0123456789") if code not in accepted)
+
+
+def two_factor_pause_passes(user) -> None:
+    """As if ``user`` had waited out django-otp's pause after wrong codes: the last wrong
+    code was an hour ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    for model in (TOTPDevice, StaticDevice):
+        model.objects.filter(user=user, throttling_failure_timestamp__isnull=False).update(
+            throttling_failure_timestamp=an_hour_ago
+        )

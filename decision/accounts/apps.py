@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and sign-in"
 
     def ready(self) -> None:
-        from decision.accounts import sessions  # noqa: F401  (connects the user signals)
+        # Connect the receivers: sessions end with the account's password or activity, and
+        # the login lockout's count is forgotten once a login is complete.
+        from decision.accounts import lockout, sessions  # noqa: F401

@@ -8,7 +8,14 @@ ACTIONS: dict[str, str] = {
     "auth.login_failed": "Failed login",
     "auth.locked_out": "Login locked out after repeated failures",
     "auth.session_expired": "Session ended by time limit",
-    "auth.sessions_ended": "Sessions ended (account deactivated or password changed)",
+    "auth.sessions_ended": (
+        "Sessions ended (account deactivated, password changed or two-factor sign-in reset)"
+    ),
+    "auth.two_factor_enrolled": "Set up two-factor sign-in",
+    "auth.two_factor_verified": "Passed the two-factor step of a login",
+    "auth.recovery_code_used": "Used a two-factor recovery code",
+    "auth.two_factor_failed": "Wrong two-factor code",
+    "auth.two_factor_reset": "Reset a user's two-factor sign-in",
     "patient.created": "Registered a patient",
     "patient.viewed": "Opened a patient record",
     "patient.list_viewed": "Listed or searched patients",

@@ -21,11 +21,13 @@ logger = logging.getLogger(__name__)
 _CHAIN_LOCK_KEY = 0x43524C4D  # "CRLM"
 
 # Keys that must never reach an audit payload: who a patient is (names, MRNs, dates of
-# birth) and what was found or decided for them (the auditor sees who did what, when).
+# birth), what was found or decided for them (the auditor sees who did what, when), and
+# what lets someone sign in (passwords, two-factor codes and secrets).
 _FORBIDDEN_PAYLOAD_KEYS = frozenset(
     {
-        *("mrn", "family_name", "given_name", "name", "date_of_birth", "password", "search"),
+        *("mrn", "family_name", "given_name", "name", "date_of_birth", "search"),
         *("findings", "result", "recommendation_code", "intent", "outcome", "plan", "rationale"),
+        *("password", "code", "token", "secret", "key"),
     }
 )
 

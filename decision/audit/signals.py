@@ -1,4 +1,5 @@
-"""Logins, logouts, failed logins and lockouts become audit events."""
+"""Logins, logouts, failed logins (a wrong password or a wrong two-factor code) and
+lockouts become audit events."""
 
 from __future__ import annotations
 
@@ -45,8 +46,9 @@ def _logged_out(sender, request, user, **kwargs) -> None:
 
 @receiver(signals.user_login_failed, dispatch_uid="audit_login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:
+    two_factor = kwargs.get("factor") == "two_factor"
     atomic_audit_event_record(
-        action="auth.login_failed",
+        action="auth.two_factor_failed" if two_factor else "auth.login_failed",
         actor=None,
         request=request,
         payload={"username": _attempted_username(credentials)},

@@ -7,6 +7,7 @@ reports every violation of every page together.
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -24,6 +25,9 @@ from tests.factories import (
     make_decision,
     make_meeting,
     make_patient,
+    totp_code,
+    totp_code_wrong,
+    two_factor_pause_passes,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -256,3 +260,52 @@ def test_every_focusable_element_shows_a_thick_contrasting_focus_ring_from_the_k
         or contrast(ring["colour"], ring["background"]) < RING_MIN_CONTRAST
     ]
     assert not faint, "\n".join(faint)
+
+
+@pytest.mark.parametrize(("width", "height"), WIDTHS, ids=[f"{w}px" for w, _ in WIDTHS])
+def test_axe_finds_no_violation_on_the_two_factor_pages(
+    live_server, page, log_in, surgeon, settings, width, height
+):
+    """Setting up an authenticator app (empty, wrong code), the recovery codes, and the code
+    page (empty, and for a recovery code)."""
+    settings.TWO_FACTOR_REQUIRED = True
+    page.set_viewport_size({"width": width, "height": height})
+    violations = []
+
+    def check(what: str) -> None:
+        url = page.url.removeprefix(live_server.url)
+        violations.extend(
+            described(violation, f"{url} ({what})", width) for violation in axe_violations(page)
+        )
+
+    def submit(code: str) -> None:
+        page.locator("main form[method='post'] [name='code']").fill(code)
+        page.locator("main form[method='post'] [type='submit']").click()
+        page.wait_for_load_state()
+
+    log_in(surgeon)
+    expect(page).to_have_url(re.compile(r"/login/two-factor/enrol/"))
+    check("enrolment")
+    submit("")
+    check("enrolment, submitted empty")
+    setup_key = page.get_by_test_id("setup-key").inner_text().replace(" ", "")
+    key = base64.b32decode(setup_key + "=" * (-len(setup_key) % 8))
+    submit(totp_code_wrong(key))
+    check("enrolment, wrong code")
+    two_factor_pause_passes(surgeon)
+    submit(totp_code(key))
+    expect(page).to_have_url(re.compile(r"/login/two-factor/recovery-codes/"))
+    check("recovery codes")
+
+    page.get_by_role("link", name=re.compile("I have saved my codes")).click()
+    page.context.clear_cookies()  # a new browser: the password, then the code page
+    log_in(surgeon)
+    expect(page).to_have_url(re.compile(r"/login/two-factor/\?"))
+    check("code")
+    submit("")
+    check("code, submitted empty")
+    page.get_by_role("link", name="Use a recovery code instead").click()
+    check("recovery code")
+
+    if violations:
+        pytest.fail("\n".join(violations), pytrace=False)

@@ -119,3 +119,24 @@ def test_the_former_proxy_count_setting_stops_start_up_with_directions():
     result = manage("check", DJANGO_TRUSTED_PROXY_COUNT="1")
     assert result.returncode != 0
     assert "DJANGO_TRUSTED_PROXIES" in result.stderr
+
+
+def _two_factor_required(**environ: str) -> str:
+    code = "from django.conf import settings; print(settings.TWO_FACTOR_REQUIRED)"
+    result = manage("shell", "-c", code, **environ)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("environ", "required"),
+    [
+        (PRODUCTION, "True"),
+        ({**PRODUCTION, "DJANGO_TWO_FACTOR_REQUIRED": "false"}, "False"),
+        ({}, "False"),
+        ({"DJANGO_TWO_FACTOR_REQUIRED": "true"}, "True"),
+    ],
+    ids=["production", "production-turned-off", "development", "development-turned-on"],
+)
+def test_two_factor_sign_in_is_required_in_production_unless_turned_off(environ, required):
+    assert _two_factor_required(**environ) == required
