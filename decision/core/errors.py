@@ -13,15 +13,19 @@ from django.template import loader
 logger = logging.getLogger(__name__)
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
+# Machine endpoints: the JSON API and the CDS Hooks service answer errors in JSON too.
+_JSON_PATHS = ("/api/", "/cds-services")
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith(_JSON_PATHS)
 
 
 @login_not_required
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The 400 page: what was sent could not be read. It never reads the request's body
     (the body is what could not be read) and needs no database."""
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             {"error": "bad_request", "detail": "The request could not be read."}, status=400
         )
@@ -34,7 +38,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without a valid CSRF token (Django's ``CSRF_FAILURE_VIEW``)."""
     logger.warning("CSRF refused: %s", reason)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             {"error": "csrf_failed", "detail": "The CSRF token is missing or invalid."},
             status=403,

@@ -14,6 +14,7 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from decision import rules
+from decision.core.errors import wants_json
 from decision.core.middleware import PREVIOUS_LOGIN_KEY
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,11 @@ def locked_out(
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page: a reference id the user can quote, never a traceback."""
+    if wants_json(request):
+        return JsonResponse(
+            {"error": "server_error", "request_id": getattr(request, "request_id", None)},
+            status=500,
+        )
     template = loader.get_template("500.html")
     context = {"request_id": getattr(request, "request_id", None)}
     return HttpResponse(template.render(context), status=500)
