@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("decision.clinic.urls")),
     path("", include("decision.board.urls")),
     path("", include("decision.audit.urls")),
+    path("", include("decision.cds.urls")),
     path("login/", core_views.login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
