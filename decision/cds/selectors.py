@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from decision.cds.keys import origins_list
 from decision.cds.models import CdsClient, ServedCard
 from decision.clinic import selectors as clinic_selectors
 from decision.clinic.models import Assessment, CurrentAssessment, Patient
@@ -22,10 +23,12 @@ def cds_client_for_issuer(issuer: str, *, tenant: str) -> CdsClient | None:
 
 def registered_origins() -> set[str]:
     """Every browser origin an active client may call from."""
-    origins = set()
-    for text in CdsClient.objects.filter(is_active=True).values_list("allowed_origins", flat=True):
-        origins.update(CdsClient(allowed_origins=text).origins)
-    return origins
+    active = CdsClient.objects.filter(is_active=True)
+    return {
+        origin
+        for text in active.values_list("allowed_origins", flat=True)
+        for origin in origins_list(text)
+    }
 
 
 def mrns_of(resource: dict[str, Any], *, system: str) -> set[str]:

@@ -61,6 +61,7 @@ def test_the_card_shows_the_board_members_web_facts(
     assert "High risk (score 3–5)" in card["detail"]
     assert "Curative intent" in card["detail"] and "Curative intent" in page
     assert "Agree with the recommendation" in card["detail"]
+    assert "Agree with the recommendation" in page
     assert "This rule set reflects the 2006 source." in card["detail"]
     assert "synchronous patients can have a 5-year survival above 25%" in card["detail"]
     assert "Rule set kemeny-2006 version 1.0.0" in card["detail"]

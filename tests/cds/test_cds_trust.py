@@ -137,3 +137,9 @@ def test_a_logged_in_browser_session_gives_no_access_without_a_token(client, adm
     client.force_login(admin_user)
     response = call(client, None, hook_request())
     assert response.status_code == 401
+
+
+def test_a_token_issued_in_the_future_is_refused(client, board_ehr, ec_key):
+    now = int(time.time())
+    token = sign(ec_key, iat=now + 600, exp=now + 900)
+    assert_refused(call(client, token, hook_request()), "not_yet_valid")
