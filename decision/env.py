@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -88,6 +89,29 @@ def env_origins(
                 f"{name} items must start with http:// or https://, not {origin!r}."
             )
     return origins
+
+
+def env_origin(
+    name: str, default: str | None, *, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """Read one origin: a scheme (http or https) and a host, with an optional port and no
+    path, such as ``https://crlm.example.org``. A trailing slash is dropped."""
+    value = env_str(name, default, environ=environ)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be a scheme and a host such as https://crlm.example.org, not {value!r}."
+        )
+    return value.rstrip("/")
 
 
 def env_networks(

@@ -22,6 +22,7 @@ from decision.env import (
     env_int,
     env_list,
     env_networks,
+    env_origin,
     env_origins,
     env_str,
 )
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "decision.accounts",
     "decision.clinic",
     "decision.board",
+    "decision.cds",
     "decision.synthetic",
 ]
 
@@ -233,6 +235,14 @@ SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("DJANGO_SESSION_IDLE_MINUTES", 
 SESSION_ABSOLUTE_LIMIT = timedelta(hours=env_int("DJANGO_SESSION_MAX_HOURS", 12, minimum=1))
 SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# CDS Hooks (docs/cds-hooks.md). The app's address as record systems reach it: the audience
+# their tokens must name and the base of the links on cards. Unset, each request's own
+# scheme and Host header are used, which is right only when a proxy passes both through.
+CDS_HOOKS_BASE_URL = env_origin("DJANGO_CDS_HOOKS_BASE_URL", None)
+# The FHIR identifier system whose values are this app's MRNs: a record system's Patient is
+# matched to ours only by an identifier of this system.
+FHIR_MRN_SYSTEM = env_str("DJANGO_FHIR_MRN_SYSTEM", "https://crlm.example.org/fhir/mrn")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

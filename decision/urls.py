@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("decision.board.urls")),
     path("", include("decision.audit.urls")),
     path("", include("decision.accounts.urls")),
+    path("", include("decision.cds.urls")),
     path("login/", core_views.login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

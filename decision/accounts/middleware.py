@@ -21,6 +21,10 @@ _OPEN_BEFORE_SECOND_FACTOR = frozenset(
         "logout",
         "healthz",
         "favicon",
+        # The CDS Hooks service trusts a record system's signed token, never a session.
+        "cds_discovery",
+        "cds_service",
+        "cds_feedback",
     }
 )
 

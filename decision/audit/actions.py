@@ -35,6 +35,12 @@ ACTIONS: dict[str, str] = {
     "board.handout_viewed": "Opened a meeting handout",
     "board.decisions_exported": "Exported tumor-board decisions",
     "board.concordance_viewed": "Opened the concordance report",
+    "cds.client_registered": "Registered a CDS Hooks client",
+    "cds.client_changed": "Changed a CDS Hooks client",
+    "cds.request_refused": "Refused a CDS Hooks call (its token)",
+    "cds.card_served": "Gave a record system a CDS Hooks card on a patient",
+    "cds.no_card": "Answered a CDS Hooks call without a card",
+    "cds.feedback_received": "Received feedback on a CDS Hooks card",
     "audit.log_viewed": "Read the audit log",
     "audit.key_rotated": "The audit chain continues under a new key",
 }

@@ -81,9 +81,13 @@ def client_ip_address(request: HttpRequest) -> str | None:
     return canonical_address(address)
 
 
+# Machine endpoints: the JSON API and the CDS Hooks service answer errors in JSON.
+_JSON_PATHS = ("/api/", "/cds-services")
+
+
 def wants_json(request: HttpRequest) -> bool:
-    """Whether an error should be answered in JSON: on the API's paths, and for clients
-    that prefer JSON to HTML."""
-    if request.path_info.startswith("/api/"):
+    """Whether an error should be answered in JSON: on the machine endpoints' paths, and
+    for clients that prefer JSON to HTML."""
+    if request.path_info.startswith(_JSON_PATHS):
         return True
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"

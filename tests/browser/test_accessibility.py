@@ -81,6 +81,7 @@ VISITS = [
     Visit("/board/concordance/", CLINICAL_READ),
     Visit("/audit/", AUDIT_READ),
     Visit("/admin/", frozenset({"admin_user"})),
+    Visit("/admin/cds/cdsclient/add/", frozenset({"admin_user"})),
     # The error pages: not found, and a role refused an action.
     Visit("/no-such-page/", EVERYONE | ANONYMOUS, status=404),
     Visit("/patients/new/", frozenset({"board_member"}), status=403),

@@ -38,6 +38,7 @@ AUDIT_READ = {
     "no_role_user": 404,
     "admin_user": "ok",
 }
+CDS_TOKEN = dict.fromkeys(PERSONAS, 401)
 ADMIN_SITE = {**dict.fromkeys(PERSONAS, "admin_login"), "admin_user": "ok"}
 
 NEW_PATIENT = {
@@ -167,6 +168,11 @@ MATRIX = [
         AUDIT_READ,
     ),
     ("admin:index", "get", "/admin/", {}, ADMIN_SITE),
+    # CDS Hooks: machine endpoints, whoever is logged in. Discovery is open; the service and
+    # its feedback want a record system's signed token, which no session replaces.
+    ("cds_discovery", "get", "/cds-services", {}, OPEN),
+    ("cds_service", "post", "/cds-services/crlm-assessment", {}, CDS_TOKEN),
+    ("cds_feedback", "post", "/cds-services/crlm-assessment/feedback", {}, CDS_TOKEN),
 ]
 
 

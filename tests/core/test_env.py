@@ -7,6 +7,7 @@ from decision.env import (
     env_database,
     env_int,
     env_list,
+    env_origin,
     env_origins,
     env_str,
 )
@@ -97,3 +98,17 @@ def test_env_database_errors_never_echo_the_password():
     with pytest.raises(ImproperlyConfigured) as raised:
         env_database("DATABASE_URL", "", environ={"DATABASE_URL": "mysql://u:s3cret@h/db"})
     assert "s3cret" not in str(raised.value)
+
+
+def test_env_origin_reads_a_scheme_and_a_host_and_drops_a_trailing_slash():
+    environ = {"X": "https://crlm.example.org/"}
+    assert env_origin("X", None, environ=environ) == "https://crlm.example.org"
+    assert env_origin("X", None, environ={}) is None
+
+
+@pytest.mark.parametrize(
+    "raw", ["crlm.example.org", "ftp://crlm.example.org", "https://crlm.example.org/app"]
+)
+def test_env_origin_refuses_anything_else_and_names_the_variable(raw):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_CDS_HOOKS_BASE_URL"):
+        env_origin("DJANGO_CDS_HOOKS_BASE_URL", None, environ={"DJANGO_CDS_HOOKS_BASE_URL": raw})

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.decorators import login_not_required
 from django.test import Client
 from django.urls import path
 
@@ -11,7 +12,16 @@ def explode(request):
     raise RuntimeError("boom")
 
 
-urlpatterns = [*real_urlpatterns, path("explode/", explode)]
+@login_not_required
+def explode_openly(request):
+    raise RuntimeError("boom")
+
+
+urlpatterns = [
+    path("cds-services/explode", explode_openly),
+    *real_urlpatterns,
+    path("explode/", explode),
+]
 handler500 = "decision.core.errors.server_error"
 
 
@@ -24,6 +34,13 @@ def test_a_server_error_shows_a_reference_and_no_traceback(surgeon):
     body = response.content.decode()
     assert response["X-Request-ID"] in body
     assert "Traceback" not in body and "boom" not in body
+
+
+@pytest.mark.urls(__name__)
+def test_a_server_error_on_a_cds_hooks_path_is_json():
+    response = Client(raise_request_exception=False).get("/cds-services/explode")
+    assert response.status_code == 500
+    assert response.json() == {"error": "server_error", "request_id": response["X-Request-ID"]}
 
 
 def test_unknown_pages_are_a_plain_404(client, surgeon):
@@ -105,6 +122,17 @@ def test_an_unreadable_body_on_an_api_path_gets_json():
         "POST",
         "/api/v1/evaluate",
         "cea=caf\xe9".encode("latin-1"),
+        content_type="application/x-www-form-urlencoded; charset=latin-1",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "bad_request"
+
+
+def test_an_unreadable_body_on_a_cds_hooks_path_gets_json():
+    response = Client().generic(
+        "POST",
+        "/cds-services/crlm-assessment",
+        "hook=caf\xe9".encode("latin-1"),
         content_type="application/x-www-form-urlencoded; charset=latin-1",
     )
     assert response.status_code == 400
