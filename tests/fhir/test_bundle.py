@@ -220,3 +220,25 @@ def test_no_lower_package_imports_the_export():
         if "decision.fhir" in path.read_text(encoding="utf-8")
     ]
     assert importers == []
+
+
+def test_building_the_patient_bundle_from_the_documented_read_makes_no_query(
+    patient, store, board_member, django_assert_num_queries
+):
+    first = store(EXAMPLE_1_FINDINGS)
+    make_decision(first, board_member, meeting=make_meeting(board_member))
+    store(EXAMPLE_3_FINDINGS, supersedes=first, supersede_reason="Wrong findings")
+    assessments = list(
+        patient.assessments.select_related("created_by", "superseded_by")
+        .prefetch_related(*selectors.BOARD_DECISIONS)
+        .order_by("created_at")
+    )
+
+    with django_assert_num_queries(0):
+        bundle = patient_bundle(
+            patient,
+            [(assessment, assessment.latest_board_decision) for assessment in assessments],
+            base_url=BASE_URL,
+        )
+
+    validate(bundle)
