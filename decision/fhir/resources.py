@@ -176,7 +176,7 @@ def criterion_value(status: str) -> dict[str, Any]:
 
 
 def criterion_observation(
-    assessment: Assessment, row: presenters.CriterionRow, urls: AssessmentUrls, url: str
+    assessment: Assessment, row: presenters.CriterionRow, urls: AssessmentUrls
 ) -> Resource:
     basis = _joined(
         f"Patient: {row.value}.",
@@ -215,7 +215,7 @@ def score_observation(assessment: Assessment, urls: AssessmentUrls) -> Resource:
 def observations(assessment: Assessment, urls: AssessmentUrls) -> list[tuple[str, Resource]]:
     """The criteria, in the contract's order, then the score; each with its fullUrl."""
     criteria = [
-        (url, criterion_observation(assessment, row, urls, url))
+        (url, criterion_observation(assessment, row, urls))
         for url, row in zip(
             urls.criteria, presenters.criterion_rows(assessment.result), strict=True
         )
@@ -267,7 +267,7 @@ def prediction(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def mitigation(assessment: Assessment) -> str:
+def recommendation_words(assessment: Assessment) -> str:
     """The recommendation in words: its label, its intent, then its text."""
     text = assessment.result["recommendation"]["text"]
     return "\n".join([assessment.recommendation_label, assessment.intent_label, text])
@@ -351,7 +351,7 @@ def risk_assessment(
         "occurrenceDateTime": _date(assessment.encounter_date),
         "basis": [reference(url) for url in urls.observations],
         "prediction": [prediction(assessment)],
-        "mitigation": mitigation(assessment),
+        "mitigation": recommendation_words(assessment),
         "note": risk_assessment_notes(assessment, board_decision),
     }
 
@@ -431,13 +431,6 @@ def output_parameters(assessment: Assessment) -> Resource:
 
 
 def guidance_response(assessment: Assessment, urls: AssessmentUrls, *, base_url: str) -> Resource:
-    recommendation = "\n".join(
-        [
-            assessment.recommendation_label,
-            assessment.intent_label,
-            assessment.result["recommendation"]["text"],
-        ]
-    )
     return {
         "resourceType": "GuidanceResponse",
         **synthetic_meta(assessment.is_synthetic),
@@ -447,7 +440,7 @@ def guidance_response(assessment: Assessment, urls: AssessmentUrls, *, base_url:
         "status": "success",
         "subject": reference(urls.patient),
         "occurrenceDateTime": _date(assessment.encounter_date),
-        "note": [{"text": recommendation}, {"text": knowledge.INTENDED_USE}],
+        "note": [{"text": recommendation_words(assessment)}, {"text": knowledge.INTENDED_USE}],
         "outputParameters": {"reference": f"#{OUTPUT_ID}"},
     }
 
