@@ -367,10 +367,10 @@ def typed_value(value: Any) -> dict[str, Any]:
         return {"_valueString": {"extension": [absent]}}
     if isinstance(value, bool):
         return {"valueBoolean": value}
-    if isinstance(value, int):
-        return {"valueInteger": value}
-    if isinstance(value, float):
-        return {"valueDecimal": value}
+    if isinstance(value, int | float):
+        # PostgreSQL gives back a stored 6.0 as 6: a whole number is written as one on
+        # every database, so that the export does not depend on where it was stored.
+        return {"valueDecimal": int(value) if value == int(value) else value}
     return {"valueString": str(value)}
 
 
@@ -397,7 +397,10 @@ def recommendation_parameter(assessment: Assessment) -> dict[str, Any]:
 
 def trace_parameter(entry: dict[str, Any]) -> dict[str, Any]:
     """One rule of the trace: the rule, what it concluded, the findings it read, why."""
-    inputs = [{"name": name, **typed_value(value)} for name, value in entry["inputs"].items()]
+    # By name: PostgreSQL keeps a JSON object's keys in an order of its own.
+    inputs = [
+        {"name": name, **typed_value(value)} for name, value in sorted(entry["inputs"].items())
+    ]
     return {
         "name": "trace",
         "part": [

@@ -323,3 +323,16 @@ def test_without_a_board_decision_no_note_claims_one(example_1):
     notes = one(bundle_of(example_1), "RiskAssessment")["note"]
 
     assert not any("Tumor board" in note["text"] for note in notes)
+
+
+def test_a_missing_trace_input_says_why_and_numbers_are_the_same_on_every_database():
+    from fhir.resources.R4B.parameters import Parameters
+
+    from decision.fhir.resources import typed_value
+
+    missing = {"name": "primary_node_positive", **typed_value(None)}
+    Parameters.model_validate({"resourceType": "Parameters", "parameter": [missing]})
+    assert "valueString" not in missing
+    assert missing["_valueString"]["extension"][0]["valueCode"] == "unknown"
+    assert typed_value(6.0) == typed_value(6) == {"valueDecimal": 6}
+    assert typed_value(6.5) == {"valueDecimal": 6.5}
