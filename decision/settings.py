@@ -174,6 +174,10 @@ TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
 
+# The FHIR export names each patient's MRN with this identifier system (docs/api.md). The
+# default is a placeholder: each site sets the URI its record systems use for its MRNs.
+FHIR_MRN_SYSTEM = env_str("DJANGO_FHIR_MRN_SYSTEM", "https://crlm.example.org/fhir/mrn")
+
 STATIC_URL = "static/"
 # Collected files for production (`manage.py collectstatic`); in development WhiteNoise
 # serves straight from the app folders, so no collected copy is needed or looked for.

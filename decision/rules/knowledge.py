@@ -166,6 +166,7 @@ LIVER_TUMOR_COUNT: Final = Threshold(value=1, unit="tumor", source="fong-1999")
 RISK_GROUP_LOW_MAX: Final = 2
 RISK_GROUP_HIGH_MIN: Final = 3
 CRS_SOURCES: Final = ("fong-1999",)
+CRS_LABEL: Final = "Fong clinical risk score"
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +285,19 @@ SURVIVAL_ROWS: Final = (
     SurvivalRow("mann-2004", "CRS 0–1", 0, 1, 72.5, None),
     SurvivalRow("mann-2004", "CRS 2–3", 2, 3, 31.2, None),
     SurvivalRow("mann-2004", "CRS 4–5", 4, 5, 0, None),
+)
+
+# How the rows are framed wherever they are shown (spec section 9): they describe resected
+# patients, so they are never the patient's own probability.
+SURVIVAL_EVIDENCE_HEADING: Final = (
+    "5-year overall survival after hepatic resection, in published series"
+)
+SURVIVAL_EVIDENCE_NOT_RESECTION: Final = (
+    "These figures describe patients whose liver metastases were resected. The "
+    "recommendation for this patient is not resection."
+)
+SURVIVAL_EVIDENCE_RANGE: Final = (
+    "The score is a range ({score_range}): the rows cover every score in that range."
 )
 
 
