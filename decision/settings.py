@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "decision.core",
     "decision.audit",
     "decision.accounts",
@@ -89,6 +92,7 @@ INSTALLED_APPS = [
     "decision.board",
     "decision.cds",
     "decision.synthetic",
+    "decision.api",
 ]
 
 MIDDLEWARE = [
@@ -244,9 +248,39 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # their tokens must name and the base of the links on cards. Unset, each request's own
 # scheme and Host header are used, which is right only when a proxy passes both through.
 CDS_HOOKS_BASE_URL = env_origin("DJANGO_CDS_HOOKS_BASE_URL", None)
-# The FHIR identifier system whose values are this app's MRNs: a record system's Patient is
-# matched to ours only by an identifier of this system.
-FHIR_MRN_SYSTEM = env_str("DJANGO_FHIR_MRN_SYSTEM", "https://crlm.example.org/fhir/mrn")
+# FHIR_MRN_SYSTEM (above) is also how a record system's Patient is matched to ours: only by
+# an identifier of that system.
+
+# The JSON API (/api/v1/, docs/api.md): per-user tokens for systems, sessions for the
+# browser; roles as on the web pages; JSON in and out, errors as the evaluator's contract.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "decision.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["decision.api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("DJANGO_API_RATE", "600/minute")},
+    "EXCEPTION_HANDLER": "decision.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CRLM decision support API",
+    "DESCRIPTION": (
+        "Evaluate findings, register patients, record and read assessments, and export "
+        "them as FHIR R4. See docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+API_TOKEN_DAYS = env_int("DJANGO_API_TOKEN_DAYS", 90, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

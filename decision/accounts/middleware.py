@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
 from decision.accounts.selectors import totp_device_confirmed
+from decision.core.requests import wants_json
 
 # What a user who has given their password but no code yet may reach.
 _OPEN_BEFORE_SECOND_FACTOR = frozenset(
@@ -44,6 +45,9 @@ class TwoFactorRequiredMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if not settings.TWO_FACTOR_REQUIRED or self._may_pass(request):
             return None
+        if wants_json(request):
+            message = "Complete two-factor sign-in in the browser first, or use an API token."
+            return JsonResponse({"errors": {"__all__": [message]}}, status=403)
         step = "two_factor_enrol"
         if totp_device_confirmed(request.user) is not None:
             step = "two_factor_verify"

@@ -42,6 +42,10 @@ ACTIONS: dict[str, str] = {
     "cds.no_card": "Answered a CDS Hooks call without a card",
     "cds.feedback_received": "Received feedback on a CDS Hooks card",
     "audit.log_viewed": "Read the audit log",
+    "api.evaluated": "Evaluated findings through the API (nothing stored)",
+    "api.token_created": "Created an API token",
+    "fhir.exported": "Exported records as FHIR",
+    "api.token_revoked": "Revoked an API token",
     "audit.key_rotated": "The audit chain continues under a new key",
 }
 

@@ -23,6 +23,11 @@ def patient_search(query: str) -> QuerySet[Patient]:
     )
 
 
+def patient_by_mrn(mrn: str) -> list[Patient]:
+    """The patient with this MRN (any case), as a list of none or one."""
+    return list(Patient.objects.filter(mrn__iexact=mrn.strip()))
+
+
 def patient_get(patient_id: uuid.UUID) -> Patient:
     """The patient (``Patient.DoesNotExist`` if unknown)."""
     return Patient.objects.get(pk=patient_id)
@@ -45,6 +50,16 @@ def patient_assessment_history(patient: Patient) -> list[Assessment]:
         patient.assessments.select_related("created_by", "supersedes", "superseded_by")
         .prefetch_related(*BOARD_DECISIONS)
         .defer("findings", "result")
+        .order_by("-created_at")
+    )
+
+
+def patient_assessments_as_stored(patient: Patient) -> list[Assessment]:
+    """The patient's assessments, newest first, each whole (findings and result as
+    stored), with its supersession links and the board's decisions on it."""
+    return list(
+        patient.assessments.select_related("created_by", "supersedes", "superseded_by")
+        .prefetch_related(*BOARD_DECISIONS)
         .order_by("-created_at")
     )
 

@@ -60,3 +60,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     template = loader.get_template("500.html")
     context = {"request_id": getattr(request, "request_id", None)}
     return HttpResponse(template.render(context), status=500)
+
+
+@login_not_required
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 404 for addresses that match no page: JSON on API paths, the app's page else."""
+    if wants_json(request):
+        return JsonResponse({"errors": {"__all__": ["Not found."]}}, status=404)
+    return render(request, "404.html", status=404)

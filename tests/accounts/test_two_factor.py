@@ -37,6 +37,8 @@ SIGN_IN_PAGES = {
     "two_factor_enrol",
     "two_factor_recovery_codes",
 }
+# Endpoints that trust a record system's signed token and never a session.
+MACHINE_ENDPOINTS = {"cds_discovery", "cds_service", "cds_feedback"}
 
 
 @pytest.fixture(autouse=True)
@@ -116,7 +118,7 @@ def test_after_the_password_a_user_with_an_authenticator_is_asked_for_a_code(cli
     [
         pytest.param(method, path, data, id=f"{method}-{name}-{path}")
         for name, method, path, data, _ in MATRIX
-        if name not in SIGN_IN_PAGES
+        if name not in SIGN_IN_PAGES | MACHINE_ENDPOINTS
     ],
 )
 def test_no_page_but_the_sign_in_pages_is_reachable_before_the_second_factor(
@@ -522,3 +524,12 @@ def test_no_code_or_secret_reaches_the_logs_the_audit_log_or_the_lockout_records
         *recovery_codes,
     ]
     assert [secret for secret in secrets if secret.lower() in kept] == []
+
+
+def test_the_cds_hooks_endpoints_ignore_a_session_short_of_its_second_factor(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.get("/cds-services")
+
+    assert response.status_code == 200
+    assert response.json()["services"][0]["id"] == "crlm-assessment"
