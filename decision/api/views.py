@@ -9,6 +9,7 @@ import uuid
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.utils import timezone
@@ -125,9 +126,7 @@ def patients(request: Request) -> Response:
     if request.method == "POST":
         return _patient_create(request)
     access.require_clinical_reader(request)
-    mrn = request.query_params.get("mrn", "").strip()
-    if not mrn:
-        raise ValidationError({"mrn": ["Give the MRN to look up, as ?mrn=…"]})
+    mrn = _mrn_to_look_up(request)
     found = selectors.patient_by_mrn(mrn)
     audit_view_record(
         request=request,
@@ -137,6 +136,15 @@ def patients(request: Request) -> Response:
         payload={**VIA_API, "searched": True, "shown": len(found)},
     )
     return Response(PatientSerializer(found, many=True, context={"request": request}).data)
+
+
+def _mrn_to_look_up(request: Request) -> str:
+    """The MRN asked for, checked as the patient form checks one (length, no NUL)."""
+    field = PatientForm.base_fields["mrn"]
+    try:
+        return field.clean(request.query_params.get("mrn", "")).strip()
+    except DjangoValidationError as error:
+        raise ValidationError({"mrn": error.messages}) from None
 
 
 def _patient_create(request: Request) -> Response:

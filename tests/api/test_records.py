@@ -57,8 +57,9 @@ def test_patient_fields_are_checked_as_the_web_form_checks_them(surgeon_api, sur
     assert Patient.objects.count() == 1
 
 
-def test_the_lookup_needs_an_mrn(surgeon_api):
-    response = surgeon_api.get("/api/v1/patients/")
+@pytest.mark.parametrize("query", ["", "?mrn=", "?mrn=%20", "?mrn=A%00B", "?mrn=" + "9" * 33])
+def test_the_lookup_needs_an_mrn_as_the_form_would_take_it(surgeon_api, query):
+    response = surgeon_api.get("/api/v1/patients/" + query)
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["mrn"]
 
