@@ -127,7 +127,8 @@ def patients(request: Request) -> Response:
         return _patient_create(request)
     access.require_clinical_reader(request)
     mrn = _mrn_to_look_up(request)
-    found = selectors.patient_by_mrn(mrn)
+    patient = selectors.patient_with_mrn(mrn)
+    found = [patient] if patient is not None else []
     audit_view_record(
         request=request,
         action="patient.list_viewed",

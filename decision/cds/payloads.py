@@ -90,6 +90,22 @@ def _prefetched_patient(document: dict[str, Any], patient_id: str) -> dict[str, 
     return patient
 
 
+def mrns_of(resource: dict[str, Any], *, system: str) -> set[str]:
+    """The values of the FHIR Patient's identifiers in our MRN ``system`` (upper case, as
+    MRNs are unique whatever their case)."""
+    identifiers = resource.get("identifier")
+    if not isinstance(identifiers, list):
+        return set()
+    return {
+        identifier["value"].strip().upper()
+        for identifier in identifiers
+        if isinstance(identifier, dict)
+        and identifier.get("system") == system
+        and isinstance(identifier.get("value"), str)
+        and identifier["value"].strip()
+    }
+
+
 def patient_view(document: dict[str, Any]) -> PatientView:
     """The patient-view request: ``hook``, ``hookInstance`` and ``context`` (with
     ``userId`` and ``patientId``) as the specification and the hook require, ``fhirServer``

@@ -15,10 +15,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from decision.audit.services import atomic_audit_event_record, audit_event_record
-from decision.cds import cards, selectors
+from decision.cds import cards, payloads, selectors
 from decision.cds.models import CdsClient, SeenToken, ServedCard
 from decision.cds.payloads import Feedback, PatientView
 from decision.cds.trust import CLOCK_LEEWAY, TokenRefused, TrustedToken
+from decision.clinic import selectors as clinic_selectors
 from decision.clinic.presenters import reevaluate
 from decision.core import roles
 
@@ -106,10 +107,10 @@ def _matching_patient(hook: PatientView):
     """Our patient, matched by the prefetched Patient's MRN identifier, or why none is."""
     if hook.patient is None:
         return None, "no_patient_prefetched"
-    mrns = selectors.mrns_of(hook.patient, system=settings.FHIR_MRN_SYSTEM)
+    mrns = payloads.mrns_of(hook.patient, system=settings.FHIR_MRN_SYSTEM)
     if len(mrns) != 1:
         return None, "ambiguous_mrn" if mrns else "no_mrn"
-    patient = selectors.patient_with_mrn(mrns.pop())
+    patient = clinic_selectors.patient_with_mrn(mrns.pop())
     if patient is None:
         return None, "unknown_patient"
     birth_date = hook.patient.get("birthDate")
@@ -130,7 +131,7 @@ def patient_view_answer(
     patient, reason = _matching_patient(hook)
     if patient is None:
         return _no_card(client=client, hook=hook, reason=reason, request=request)
-    assessment = selectors.current_assessment(patient)
+    assessment = clinic_selectors.patient_current_assessment(patient)
     card_id = uuid.uuid4()
     about_url = url_for("about")
     if assessment is None:

@@ -223,6 +223,16 @@ def trace_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def survival_wording(assessment: Any) -> dict[str, str]:
+    """The sentences that frame the survival rows wherever they are shown (spec section 9),
+    from the rules' knowledge."""
+    return {
+        "heading": knowledge.SURVIVAL_EVIDENCE_HEADING,
+        "not_resection": knowledge.SURVIVAL_EVIDENCE_NOT_RESECTION,
+        "range": knowledge.SURVIVAL_EVIDENCE_RANGE.format(score_range=assessment.score_text),
+    }
+
+
 def assessment_context(assessment: Any) -> dict[str, Any]:
     """Everything the assessment page shows (``includes/assessment_body.html``), built from
     the stored assessment; shared by the assessment page and the board's case view."""
@@ -235,6 +245,7 @@ def assessment_context(assessment: Any) -> dict[str, Any]:
         "criteria": criterion_rows(result),
         "missing_findings": spoken_list(missing_findings(result)),
         "chart": survival_chart(result),
+        "survival_wording": survival_wording(assessment),
         "trace": trace_rows(result),
         "sources": sources_list(result),
         "board_decision": assessment.latest_board_decision,

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from django.db.models import Max, Q, QuerySet
 
-from decision.clinic.models import Assessment, Patient
+from decision.clinic.models import Assessment, CurrentAssessment, Patient
 
 
 def patient_search(query: str) -> QuerySet[Patient]:
@@ -23,9 +23,9 @@ def patient_search(query: str) -> QuerySet[Patient]:
     )
 
 
-def patient_by_mrn(mrn: str) -> list[Patient]:
-    """The patient with this MRN (any case), as a list of none or one."""
-    return list(Patient.objects.filter(mrn__iexact=mrn.strip()))
+def patient_with_mrn(mrn: str) -> Patient | None:
+    """The patient with this MRN (MRNs are unique whatever their case), if any."""
+    return Patient.objects.filter(mrn__iexact=mrn.strip()).first()
 
 
 def patient_get(patient_id: uuid.UUID) -> Patient:
@@ -70,6 +70,16 @@ def assessment_get(assessment_id: uuid.UUID) -> Assessment:
         .prefetch_related(*BOARD_DECISIONS)
         .get(pk=assessment_id)
     )
+
+
+def patient_current_assessment(patient: Patient) -> Assessment | None:
+    """The patient's latest assessment, read as its page reads it, or None before the
+    first."""
+    current = CurrentAssessment.objects.filter(patient=patient).values_list(
+        "assessment_id", flat=True
+    )
+    assessment_id = current.first()
+    return assessment_get(assessment_id) if assessment_id else None
 
 
 def assessment_of_encounter(patient: Patient, encounter_date: date) -> Assessment | None:

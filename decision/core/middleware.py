@@ -14,9 +14,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import render
 
-from decision.core.errors import bad_request
+from decision.core.errors import bad_request, page_not_found
 from decision.core.outage import database_outage_response, is_database_outage
 
 logger = logging.getLogger(__name__)
@@ -137,7 +136,7 @@ class NotFoundPageMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, Http404):
-            return render(request, "404.html", status=404)
+            return page_not_found(request, exception)
         return None
 
 
