@@ -310,3 +310,66 @@ def test_axe_finds_no_violation_on_the_two_factor_pages(
 
     if violations:
         pytest.fail("\n".join(violations), pytrace=False)
+
+
+def test_axe_finds_no_violation_on_an_administrators_dashboard_listing_a_lockout(
+    live_server, page, log_in, admin_user, surgeon
+):
+    for _ in range(5):
+        page.goto("/login/")
+        page.get_by_label("Username").fill(surgeon.username)
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Login temporarily locked")).to_be_visible()
+    log_in(admin_user)
+    page.goto("/")
+    expect(page.get_by_test_id("lockouts")).to_contain_text(surgeon.username)
+
+    violations = [described(violation, "/", 1280) for violation in axe_violations(page)]
+
+    assert violations == []
+
+
+def test_axe_finds_no_violation_on_the_csrf_refusal_page(page, log_in, surgeon):
+    log_in(surgeon)
+    page.goto("/patients/new/")
+    page.context.clear_cookies(name="csrftoken")
+    page.get_by_role("button", name=re.compile("Register")).click()
+    expect(page.get_by_role("heading", name="This form could not be accepted")).to_be_visible()
+
+    violations = [described(violation, "csrf", 1280) for violation in axe_violations(page)]
+
+    assert violations == []
+
+
+def _standalone_pages() -> dict[str, str]:
+    """The pages shown when the request, the session or the database cannot be relied on,
+    rendered by the app's own handlers (the 500 handler reads the exception being handled,
+    as Django calls it)."""
+    from django.db import OperationalError
+    from django.test import RequestFactory
+
+    from decision.core import errors
+
+    request = RequestFactory().get("/patients/")
+    request.request_id = "a" * 32
+    pages = {"400": errors.bad_request(request).content.decode()}
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        pages["500"] = errors.server_error(request).content.decode()
+    try:
+        raise OperationalError("the database is down")
+    except OperationalError:
+        pages["503"] = errors.server_error(request).content.decode()
+    return pages
+
+
+def test_axe_finds_no_violation_on_the_pages_shown_without_a_database(live_server, page):
+    page.goto("/login/")
+    violations = []
+    for status, html in _standalone_pages().items():
+        page.set_content(html)
+        violations += [described(v, f"the {status} page", 1280) for v in axe_violations(page)]
+
+    assert violations == []
